@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine that has only Python 3.11+:
+#   make run    venv, install, then the main job on the default files
+#   make test   venv, install, then the whole test suite (lint, types, tests)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: run crawl test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/atalaia crawl
+
+crawl: $(STAMP)
+	$(BIN)/atalaia crawl
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.crawl_bench
+	$(BIN)/python -m bench.matching_bench
+	@if [ -d ../shared/realpages ]; then $(BIN)/python -m bench.extraction_eval ../shared/realpages; fi
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

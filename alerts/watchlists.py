@@ -1,0 +1,203 @@
+"""The watchlists file (watchlists.yaml): named channels and the watchlists that notify them.
+
+Validated once into typed values; a mistake refuses the whole file with file, line
+and field. `${VAR}` references are filled from the environment passed in, so
+secrets never live in the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from atalaia.durations import parse_duration
+from atalaia.errors import ConfigError, ConfigErrors
+from atalaia.yamlfile import YamlDocument, expand_environment, load_yaml, validate
+
+DEFAULT_RETRY = ("5s", "5m", "30m", "2h", "5h", "10h")
+
+
+class WebhookChannel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["webhook"]
+    url: str
+    secret: str = Field(default="", repr=False)
+    format: Literal["standard", "slack", "discord", "teams"] = "standard"
+    retry: tuple[str, ...] = DEFAULT_RETRY
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if value and not value.startswith("whsec_"):
+            raise ValueError("a Standard Webhooks secret starts with 'whsec_'")
+        return value
+
+    @field_validator("retry")
+    @classmethod
+    def _retry(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            parse_duration(value)
+        return values
+
+    def __repr__(self) -> str:
+        return f"WebhookChannel(url={self.url!r}, format={self.format!r})"
+
+
+class EmailChannel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: Literal["email"]
+    to: tuple[str, ...] = Field(min_length=1)
+    sender: str = Field(alias="from")
+    smtp_url: str = Field(repr=False)
+    mode: Literal["instant", "digest"] = "instant"
+    at: str = "08:00"
+    timezone: str = "UTC"
+    max_per_hour: int | None = Field(default=None, ge=1)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            # Never echo the value: it carries the password.
+            raise ValueError("must look like smtp://user:pass@host:587 or smtps://...")
+        return value
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f'not a time of day: {value!r} (write e.g. "08:00")')
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}") from None
+        return value
+
+    def __repr__(self) -> str:
+        return f"EmailChannel(to={self.to!r}, mode={self.mode!r})"
+
+
+Channel = Annotated[WebhookChannel | EmailChannel, Field(discriminator="type")]
+
+
+class Watchlist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = ""
+    terms: tuple[str, ...] | None = None
+    query: str | None = None
+    exclude: tuple[str, ...] = ()
+    outlets: tuple[str, ...] | None = None
+    notify: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _terms_or_query(self) -> Watchlist:
+        if (self.terms is None) == (self.query is None):
+            raise ValueError("give either 'terms' or 'query'")
+        if self.terms is not None and not self.terms:
+            raise ValueError("'terms' is empty")
+        return self
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class _WatchlistsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channels: dict[str, Channel] = {}
+    watchlists: list[Watchlist] = []
+
+
+@dataclass(frozen=True)
+class WatchlistsConfig:
+    path: Path
+    channels: dict[str, WebhookChannel | EmailChannel]
+    watchlists: list[Watchlist]
+
+
+def load_watchlists(path: Path, environ: Mapping[str, str] | None = None) -> WatchlistsConfig:
+    """Load and validate the watchlists file; raises ConfigError(s) with file and line."""
+    document = load_yaml(path)
+    data = document.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigErrors(
+            [document.error((), "expected a mapping with 'channels' and 'watchlists'")]
+        )
+    data = _expand(document, data, (), os.environ if environ is None else environ)
+    parsed = validate(_WatchlistsFile, document, data)
+    errors = _cross_checks(document, parsed)
+    if errors:
+        raise ConfigErrors(errors)
+    return WatchlistsConfig(path, dict(parsed.channels), list(parsed.watchlists))
+
+
+def _expand(
+    document: YamlDocument, value: Any, location: tuple[str | int, ...], environ: Mapping[str, str]
+) -> Any:
+    if isinstance(value, str):
+        text, missing = expand_environment(value, environ)
+        if missing:
+            names = ", ".join(missing)
+            raise ConfigErrors(
+                [document.error(location, f"environment variable {names} is not set")]
+            )
+        return text
+    if isinstance(value, dict):
+        return {k: _expand(document, v, (*location, k), environ) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(document, v, (*location, i), environ) for i, v in enumerate(value)]
+    return value
+
+
+def _cross_checks(document: YamlDocument, parsed: _WatchlistsFile) -> list[ConfigError]:
+    errors: list[ConfigError] = []
+    seen: dict[str, int] = {}
+    for index, watchlist in enumerate(parsed.watchlists):
+        if watchlist.id in seen:
+            first = document.line_of(("watchlists", seen[watchlist.id]))
+            errors.append(
+                document.error(
+                    ("watchlists", index, "id"),
+                    f"duplicate id {watchlist.id!r} (first used on line {first})",
+                )
+            )
+        seen.setdefault(watchlist.id, index)
+        for position, channel in enumerate(watchlist.notify):
+            if channel not in parsed.channels:
+                known = ", ".join(sorted(parsed.channels)) or "none defined"
+                errors.append(
+                    document.error(
+                        ("watchlists", index, "notify", position),
+                        f"unknown channel {channel!r} (channels: {known})",
+                    )
+                )
+    return errors

@@ -1,0 +1,60 @@
+"""Atalaia's settings and their defaults, in one place.
+
+Only `Settings.from_environment` reads the environment; everything else is handed
+a `Settings` (or the plain values it needs).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from atalaia.durations import parse_duration
+from atalaia.errors import AtalaiaError
+
+CONTACT_URL = "https://github.com/atalaia-news/atalaia"
+USER_AGENT = f"Atalaia/0.1 (+{CONTACT_URL}; news monitor)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    outlets_path: Path = Path("seeds/outlets.yaml")
+    watchlists_path: Path = Path("watchlists.yaml")
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+    redis_prefix: str = "atalaia:"
+    dedupe_ttl: float = 30 * 86400.0
+    story_ttl: float = 7 * 86400.0
+    recent_stories: int = 50_000
+    user_agent: str = USER_AGENT
+    download_timeout: float = 20.0
+    download_maxsize: int = 10 * 1024 * 1024
+    retry_times: int = 2
+    article_attempts: int = 5
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ, **given: object) -> Settings:
+        """Defaults, overridden by ATALAIA_* variables, overridden by `given` (command-line)."""
+        values: dict[str, object] = {}
+        env = {
+            "ATALAIA_OUTLETS": ("outlets_path", Path),
+            "ATALAIA_WATCHLISTS": ("watchlists_path", Path),
+            "ATALAIA_REDIS_URL": ("redis_url", str),
+            "ATALAIA_DATA_DIR": ("data_dir", Path),
+            "ATALAIA_REDIS_PREFIX": ("redis_prefix", str),
+            "ATALAIA_DEDUPE_TTL": ("dedupe_ttl", parse_duration),
+            "ATALAIA_STORY_TTL": ("story_ttl", parse_duration),
+            "ATALAIA_DOWNLOAD_TIMEOUT": ("download_timeout", parse_duration),
+            "ATALAIA_USER_AGENT": ("user_agent", str),
+        }
+        for variable, (name, convert) in env.items():
+            raw = environ.get(variable)
+            if raw:
+                try:
+                    values[name] = convert(raw)  # type: ignore[operator]
+                except ValueError as exc:
+                    raise AtalaiaError(f"{variable}: {exc}") from None
+        values.update({k: v for k, v in given.items() if v is not None})
+        return replace(cls(), **values)  # type: ignore[arg-type]

@@ -1,0 +1,217 @@
+"""The outlet catalogue (seeds/outlets.yaml): where crawling starts.
+
+Loaded and validated once into typed `Outlet` values; a mistake refuses the whole
+file with its line and field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from atalaia.durations import parse_duration
+from atalaia.errors import AtalaiaError, ConfigErrors
+from atalaia.yamlfile import YamlDocument, load_yaml, validate
+
+OUTLET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return value
+
+
+HttpUrl = Annotated[str, Field(min_length=8)]
+
+
+class Section(BaseModel):
+    """A listing page and the pattern (a regex searched in the link's path) of its articles."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: HttpUrl
+    articles: str
+
+    _check_url = field_validator("url")(_http_url)
+
+    @field_validator("articles")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+
+class Outlet(BaseModel):
+    """One news outlet and how to poll it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    country: str = Field(default="", max_length=2)
+    language: str = "pt"
+    timezone: str = "UTC"
+    homepage: str = ""
+    feeds: tuple[HttpUrl, ...] = ()
+    sitemaps: tuple[HttpUrl, ...] = ()
+    sections: tuple[Section, ...] = ()
+    every: str | None = None
+    cron: str | None = None
+    enabled: bool = True
+    concurrency: int = Field(default=2, ge=1, le=4)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not OUTLET_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a valid id: use lowercase letters, digits, '-' or '_'"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r} (use an IANA name such as America/Sao_Paulo)"
+            ) from None
+        return value
+
+    @field_validator("feeds", "sitemaps", mode="after")
+    @classmethod
+    def _urls(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            _http_url(value)
+        return values
+
+    @field_validator("homepage")
+    @classmethod
+    def _homepage(cls, value: str) -> str:
+        return _http_url(value) if value else value
+
+    @field_validator("every")
+    @classmethod
+    def _every(cls, value: str | None) -> str | None:
+        if value is not None and parse_duration(value) < 10:
+            raise ValueError("polling more often than every 10s is not allowed")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            fields = value.split()
+            if len(fields) != 5:
+                raise ValueError(f"a cron expression has 5 fields, got {len(fields)}: {value!r}")
+            from apscheduler.triggers.cron import CronTrigger
+
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as exc:
+                raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _schedule_and_sources(self) -> Outlet:
+        if self.every is not None and self.cron is not None:
+            raise ValueError("give either 'every' or 'cron', not both")
+        if self.enabled and not (self.feeds or self.sitemaps or self.sections):
+            raise ValueError("an enabled outlet needs at least one of feeds, sitemaps or sections")
+        return self
+
+    @property
+    def interval(self) -> timedelta | None:
+        """The polling interval; None when the outlet runs on `cron`."""
+        if self.cron is not None:
+            return None
+        return timedelta(seconds=parse_duration(self.every or "5m"))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class _CatalogueFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outlets: list[Outlet]
+
+
+class Catalogue:
+    """The outlets of one catalogue file, in file order, by id."""
+
+    def __init__(self, path: Path, outlets: Sequence[Outlet]) -> None:
+        self.path = path
+        self.outlets = list(outlets)
+        self.by_id = {outlet.id: outlet for outlet in self.outlets}
+
+    def __iter__(self) -> Iterator[Outlet]:
+        return iter(self.outlets)
+
+    def __len__(self) -> int:
+        return len(self.outlets)
+
+    @property
+    def enabled(self) -> list[Outlet]:
+        return [outlet for outlet in self.outlets if outlet.enabled]
+
+    def select(self, ids: Sequence[str]) -> list[Outlet]:
+        """The named outlets (disabled ones too, when named), or every enabled one."""
+        if not ids:
+            return self.enabled
+        unknown = [outlet_id for outlet_id in ids if outlet_id not in self.by_id]
+        if unknown:
+            raise UnknownOutlet(unknown, sorted(self.by_id))
+        return [self.by_id[outlet_id] for outlet_id in ids]
+
+
+class UnknownOutlet(AtalaiaError, LookupError):
+    def __init__(self, unknown: Sequence[str], known: Sequence[str]) -> None:
+        self.unknown = list(unknown)
+        self.known = list(known)
+        super().__init__(
+            f"unknown outlet {', '.join(unknown)}; the catalogue has: {', '.join(known)}"
+        )
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Load and validate `path`; raises ConfigError(s) naming file, line and field."""
+    document = load_yaml(path)
+    if not isinstance(document.data, dict):
+        raise ConfigErrors([document.error((), "expected a mapping with an 'outlets:' list")])
+    parsed = validate(_CatalogueFile, document)
+    _check_unique_ids(document, parsed.outlets)
+    return Catalogue(path, parsed.outlets)
+
+
+def _check_unique_ids(document: YamlDocument, outlets: Sequence[Outlet]) -> None:
+    seen: dict[str, int] = {}
+    errors = []
+    for index, outlet in enumerate(outlets):
+        if outlet.id in seen:
+            first = document.line_of(("outlets", seen[outlet.id]))
+            errors.append(
+                document.error(
+                    ("outlets", index, "id"),
+                    f"duplicate id {outlet.id!r} (first used on line {first})",
+                )
+            )
+        else:
+            seen[outlet.id] = index
+    if errors:
+        raise ConfigErrors(errors)

@@ -1,0 +1,142 @@
+"""URL dedupe before any fetch, shared by every crawler process through Redis.
+
+Each article URL is known by the 8-byte fingerprint of its canonical form. The
+fingerprints live in one Redis hash per day (`seen:<day>`), which expires when the
+dedupe window has passed, so memory stays near 70 bytes per URL and the store does
+not grow forever.
+
+A field holds the URL's state: `c<time>` while a crawler has claimed it (a lease,
+so two processes never fetch the same article), `d` once done, `r` when released
+after a failed fetch. Claimed URLs also sit in the outlet's pending set until they
+are done, so an article whose fetch failed, or whose crawler died, is fetched again
+on a later pass even when the feed that listed it answers 304 Not Modified.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import redis
+
+from atalaia.redis_connection import Keys
+from crawler.urls import url_fingerprint
+
+DAY = 86400
+
+_CLAIM = """
+local now = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local claimed = {}
+local n = (#ARGV - 3) / 2
+for i = 0, n - 1 do
+  local field = ARGV[4 + 2 * i]
+  local free = true
+  for k = 2, #KEYS do
+    local state = redis.call('HGET', KEYS[k], field)
+    if state then
+      if state == 'd' then free = false break end
+      local since = tonumber(string.sub(state, 2))
+      if since and now - since < lease then free = false break end
+    end
+  end
+  if free then
+    redis.call('HSET', KEYS[2], field, 'c' .. ARGV[1])
+    redis.call('ZADD', KEYS[1], now + lease, ARGV[5 + 2 * i])
+    claimed[#claimed + 1] = i
+  end
+end
+redis.call('EXPIREAT', KEYS[2], ARGV[3])
+return claimed
+"""
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What `failed` decided: fetch again on a later pass, or give up."""
+
+    attempts: int
+    gave_up: bool
+
+
+class SeenUrls:
+    """Claims, completes and retries article URLs for one deployment (key prefix)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: Keys,
+        *,
+        ttl: float = 30 * DAY,
+        lease: float = 900.0,
+        max_attempts: int = 5,
+    ) -> None:
+        self.client = client
+        self.keys = keys
+        self.ttl = ttl
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self._claim = client.register_script(_CLAIM)
+
+    def claim(self, outlet: str, urls: Sequence[str], now: float) -> list[str]:
+        """The URLs of `urls` no crawler has seen or is fetching, now claimed by the caller.
+
+        Checked and set atomically in one round trip for the whole batch.
+        """
+        unique = list(dict.fromkeys(urls))
+        if not unique:
+            return []
+        args: list[bytes | str | float] = [now, self.lease, self._expire_at(now)]
+        for url in unique:
+            args += [url_fingerprint(url), url]
+        keys = [self.keys("pending", outlet), *self._buckets(now)]
+        claimed = self._claim(keys=keys, args=args)
+        return [unique[int(index)] for index in claimed]
+
+    def done(self, outlet: str, url: str, now: float, also: Sequence[str] = ()) -> None:
+        """Mark `url` (and other addresses of the same page, e.g. its canonical) as seen."""
+        bucket = self._buckets(now)[0]
+        pipe = self.client.pipeline()
+        for address in (url, *also):
+            pipe.hset(bucket, url_fingerprint(address), "d")
+        pipe.expireat(bucket, self._expire_at(now))
+        pipe.zrem(self.keys("pending", outlet), url)
+        pipe.hdel(self.keys("attempts", outlet), url)
+        pipe.execute()
+
+    def is_seen(self, url: str, now: float) -> bool:
+        field = url_fingerprint(url)
+        pipe = self.client.pipeline(transaction=False)
+        for bucket in self._buckets(now):
+            pipe.hget(bucket, field)
+        return any(state == b"d" for state in pipe.execute())
+
+    def failed(self, outlet: str, url: str, now: float) -> Retry:
+        """Record a failed fetch: release the claim for a later pass, or give up."""
+        attempts = int(self.client.hincrby(self.keys("attempts", outlet), url, 1))
+        self.client.expire(self.keys("attempts", outlet), int(self.ttl))
+        if attempts >= self.max_attempts:
+            self.done(outlet, url, now)
+            return Retry(attempts, gave_up=True)
+        pipe = self.client.pipeline()
+        pipe.hset(self._buckets(now)[0], url_fingerprint(url), "r")
+        pipe.zadd(self.keys("pending", outlet), {url: now})
+        pipe.execute()
+        return Retry(attempts, gave_up=False)
+
+    def due(self, outlet: str, now: float, limit: int = 500) -> list[str]:
+        """Pending URLs of `outlet` due for another try (failed, or their crawler died)."""
+        raw = self.client.zrangebyscore(self.keys("pending", outlet), "-inf", now, 0, limit)
+        return [item.decode() if isinstance(item, bytes) else str(item) for item in raw]
+
+    def pending_count(self, outlet: str) -> int:
+        return int(self.client.zcard(self.keys("pending", outlet)))
+
+    def _buckets(self, now: float) -> list[str]:
+        today = int(now // DAY)
+        days = math.ceil(self.ttl / DAY)
+        return [self.keys("seen", str(day)) for day in range(today, today - days - 1, -1)]
+
+    def _expire_at(self, now: float) -> int:
+        return int((now // DAY + 1) * DAY + self.ttl)

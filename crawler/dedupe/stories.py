@@ -1,0 +1,191 @@
+"""Story dedupe after extraction: one story however many URLs and outlets carry it.
+
+The body text is fingerprinted by MinHash: 32 minimum hashes over the word
+3-shingles of its normalised words. The share of equal minimums estimates the
+Jaccard similarity of two texts, which stays high under small edits (another
+headline, an added credit line, a trimmed paragraph); two articles whose
+signatures agree in at least half of the positions are one story. To find them
+without a scan, signatures are banded (8 bands of 4 hashes) and each band value is
+a Redis set of the stories that have it: a near copy shares at least one band with
+high probability (≥ 0.98 at similarity 0.8). Lookup and registration run in one
+Lua script, so two crawlers ingesting the same wire copy at once still make one
+story. Texts too short for MinHash only match exact copies.
+
+A copy found on another outlet is recorded on the story (`also_in`), never
+silently dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+import redis
+
+from atalaia.redis_connection import Keys
+
+SHINGLE = 3
+MIN_WORDS = 40
+HASHES = 32
+BANDS = 8
+ROWS = HASHES // BANDS
+SAME_STORY = HASHES // 2
+_PRIME = (1 << 61) - 1
+_MASK = 0xFFFFFFFF
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _permutations() -> list[tuple[int, int]]:
+    seed = hashlib.blake2b(b"atalaia-minhash", digest_size=64).digest()
+    values = []
+    for i in range(HASHES):
+        block = hashlib.blake2b(seed + bytes([i]), digest_size=16).digest()
+        a, b = struct.unpack(">QQ", block)
+        values.append((a % (_PRIME - 1) + 1, b % _PRIME))
+    return values
+
+
+_PERMUTATIONS = _permutations()
+
+_REGISTER = """
+local prefix = ARGV[1]
+local id = ARGV[2]
+local signature = ARGV[3]
+local outlet = ARGV[4]
+local url = ARGV[5]
+local ttl = tonumber(ARGV[7])
+local needed = tonumber(ARGV[8])
+local hashes = string.len(signature) / 4
+local function agreement(other)
+  local same = 0
+  for i = 0, hashes - 1 do
+    if string.sub(other, i * 4 + 1, i * 4 + 4) == string.sub(signature, i * 4 + 1, i * 4 + 4) then
+      same = same + 1
+    end
+  end
+  return same
+end
+for b = 9, #ARGV do
+  local band = prefix .. 'storyband:' .. ARGV[b]
+  for _, other in ipairs(redis.call('SMEMBERS', band)) do
+    local story = prefix .. 'story:' .. other
+    local f = redis.call('HMGET', story, 'signature', 'outlet', 'url')
+    if not f[1] then
+      redis.call('SREM', band, other)
+    elseif agreement(f[1]) >= needed then
+      if f[2] ~= outlet then
+        redis.call('HSETNX', story .. ':also', outlet, url)
+        redis.call('EXPIRE', story .. ':also', ttl)
+      end
+      return {other, 0, f[2], f[3]}
+    end
+  end
+end
+local story = prefix .. 'story:' .. id
+if redis.call('EXISTS', story) == 1 then
+  local f = redis.call('HMGET', story, 'outlet', 'url')
+  return {id, 0, f[1], f[2]}
+end
+redis.call('HSET', story, 'signature', signature, 'outlet', outlet, 'url', url,
+  'first_seen', ARGV[6])
+redis.call('EXPIRE', story, ttl)
+for b = 9, #ARGV do
+  local band = prefix .. 'storyband:' .. ARGV[b]
+  redis.call('SADD', band, id)
+  redis.call('EXPIRE', band, ttl)
+end
+return {id, 1, outlet, url}
+"""
+
+
+@dataclass(frozen=True)
+class StoryVerdict:
+    """Where an article stands: a new story, or a copy of the story `story_id`."""
+
+    story_id: str
+    new: bool
+    first_outlet: str
+    first_url: str
+
+    @property
+    def syndicated(self) -> bool:
+        """A copy of a story first seen on another outlet."""
+        return not self.new
+
+
+def normalized_words(text: str) -> list[str]:
+    """Lowercased words with accents removed: the text fingerprints see."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _WORD.findall(stripped)
+
+
+def minhash(words: list[str]) -> list[int]:
+    """The 32 minimum hashes of the word 3-shingles of `words` (needs ≥ 3 words)."""
+    shingles = {
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode("utf-8"))
+        for i in range(len(words) - SHINGLE + 1)
+    }
+    return [min((a * x + b) % _PRIME for x in shingles) & _MASK for a, b in _PERMUTATIONS]
+
+
+def signature_of(title: str, body: str) -> list[int]:
+    """The story fingerprint: MinHash of the body, or for short texts an exact hash."""
+    words = normalized_words(body)
+    if len(words) >= MIN_WORDS:
+        return minhash(words)
+    exact = " ".join(normalized_words(title) + words).encode("utf-8")
+    return [int.from_bytes(hashlib.blake2b(exact, digest_size=4).digest(), "big")] * HASHES
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of the texts behind two signatures."""
+    return sum(x == y for x, y in zip(a, b, strict=True)) / HASHES
+
+
+class StoryIndex:
+    """Registers articles as stories in Redis and finds the copies of a story."""
+
+    def __init__(self, client: redis.Redis, keys: Keys, *, ttl: float) -> None:
+        self.client = client
+        self.keys = keys
+        self.ttl = ttl
+        self._register = client.register_script(_REGISTER)
+
+    def register(
+        self, story_id: str, outlet: str, url: str, title: str, body: str, now: float
+    ) -> StoryVerdict:
+        """Record the article as a new story, or as a copy of the story it repeats."""
+        signature = signature_of(title, body)
+        packed = struct.pack(f">{HASHES}I", *signature)
+        bands = [
+            f"{band}:" + packed[band * ROWS * 4 : (band + 1) * ROWS * 4].hex()
+            for band in range(BANDS)
+        ]
+        result = self._register(
+            args=[
+                self.keys.prefix, story_id, packed, outlet, url, f"{now:.3f}",
+                int(self.ttl), SAME_STORY, *bands,
+            ]
+        )  # fmt: skip
+        found_id, new, first_outlet, first_url = (
+            item.decode() if isinstance(item, bytes) else item for item in result
+        )
+        return StoryVerdict(str(found_id), bool(int(new)), str(first_outlet), str(first_url))
+
+    def also_in(self, story_id: str) -> list[dict[str, str]]:
+        """The other outlets that carried the story, with their URLs."""
+        raw = self.client.hgetall(self.keys("story", story_id, "also")) or {}
+        return [{"outlet": _text(k), "url": _text(v)} for k, v in sorted(raw.items())]
+
+
+def story_id_for(canonical: str) -> str:
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

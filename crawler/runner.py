@@ -1,0 +1,131 @@
+"""One crawl pass over chosen outlets, each in its own Scrapy crawler, in this process."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import redis
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+from twisted.internet import task
+
+from atalaia.redis_connection import Keys
+from atalaia.settings import Settings
+from crawler.catalogue import Outlet
+from crawler.spiders.outlet import OutletSpider
+from crawler.summary import CrawlSummary, OutletSummary
+
+Progress = Callable[[int, int, dict[str, int]], None]
+"""Called as progress(outlets_done, outlets_total, totals) while a pass runs."""
+
+
+def scrapy_settings(
+    settings: Settings, redis_url: str, *, log_level: str = "INFO"
+) -> ScrapySettings:
+    """Scrapy settings from crawler.settings, with Atalaia's run-time values applied."""
+    result = ScrapySettings()
+    result.setmodule("crawler.settings", priority="project")
+    result.update(
+        {
+            "ATALAIA_REDIS_URL": redis_url,
+            "ATALAIA_DATA_DIR": str(settings.data_dir),
+            "ATALAIA_REDIS_PREFIX": settings.redis_prefix,
+            "ATALAIA_DEDUPE_TTL": settings.dedupe_ttl,
+            "ATALAIA_STORY_TTL": settings.story_ttl,
+            "ATALAIA_RECENT_STORIES": settings.recent_stories,
+            "ATALAIA_ARTICLE_ATTEMPTS": settings.article_attempts,
+            "ATALAIA_OUTLETS": str(settings.outlets_path),
+            "USER_AGENT": settings.user_agent,
+            "DOWNLOAD_TIMEOUT": settings.download_timeout,
+            "DOWNLOAD_MAXSIZE": settings.download_maxsize,
+            "RETRY_TIMES": settings.retry_times,
+            "LOG_LEVEL": log_level,
+        },
+        priority="cmdline",
+    )
+    return result
+
+
+def run_crawl(
+    settings: Settings,
+    outlets: Sequence[Outlet],
+    redis_url: str,
+    *,
+    progress: Progress | None = None,
+    log_level: str = "WARNING",
+) -> CrawlSummary:
+    """Crawl `outlets` once, concurrently, and return what each one did.
+
+    An outlet that fails is counted in its own summary and does not hold up the
+    others. Blocks until every outlet is done; runs the Twisted reactor, so it
+    can be called once per process.
+    """
+    process = CrawlerProcess(scrapy_settings(settings, redis_url, log_level=log_level))
+    started = time.monotonic()
+    crawlers: dict[str, Crawler] = {}
+    timings: dict[str, list[float]] = {}
+    for outlet in outlets:
+        crawler = process.create_crawler(OutletSpider)
+        crawlers[outlet.id] = crawler
+        timings[outlet.id] = [time.monotonic(), 0.0]
+        crawler.signals.connect(
+            _closed_timer(timings[outlet.id]), signal=signals.spider_closed, weak=False
+        )
+        process.crawl(crawler, outlet=outlet)
+    ticker = None
+    if progress is not None:
+        ticker = task.LoopingCall(_report, progress, crawlers, timings)
+        ticker.start(0.25, now=True)
+    process.start(stop_after_crawl=True, install_signal_handlers=True)
+    if ticker is not None and ticker.running:
+        ticker.stop()
+    summaries = []
+    for outlet in outlets:
+        crawler = crawlers[outlet.id]
+        start, end = timings[outlet.id]
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        summaries.append(
+            OutletSummary.from_stats(outlet.id, stats, (end or time.monotonic()) - start)
+        )
+    summary = CrawlSummary(summaries, time.monotonic() - started)
+    if progress is not None:
+        _report(progress, crawlers, timings)
+    return summary
+
+
+def record_outcome(client: redis.Redis, keys: Keys, summary: CrawlSummary, now: float) -> None:
+    """Keep each outlet's last pass in Redis, for `atalaia status`."""
+    pipe = client.pipeline()
+    for outlet in summary.outlets:
+        key = keys("outlet", outlet.outlet)
+        pipe.hset(key, "last_crawl", now)
+        pipe.hset(key, "last_summary", json.dumps(asdict(outlet)))
+        if outlet.ok:
+            pipe.hset(key, "last_success", now)
+        else:
+            pipe.hset(key, "last_error", (outlet.error_messages or ["error"])[0])
+    pipe.execute()
+
+
+def _closed_timer(timing: list[float]) -> Callable[..., None]:
+    def closed(**_: Any) -> None:
+        timing[1] = time.monotonic()
+
+    return closed
+
+
+def _report(
+    progress: Progress, crawlers: dict[str, Crawler], timings: dict[str, list[float]]
+) -> None:
+    totals = {"new_stories": 0, "articles_fetched": 0, "errors": 0}
+    for crawler in crawlers.values():
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        for name in totals:
+            totals[name] += int(stats.get(f"atalaia/{name}", 0))
+    done = sum(1 for start_end in timings.values() if start_end[1])
+    progress(done, len(crawlers), totals)

@@ -1,0 +1,67 @@
+"""The Redis-backed services a crawl uses, built once per Scrapy crawler from its settings."""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from crawler.conditional_get import Validators
+from crawler.dedupe.seen_urls import SeenUrls
+from crawler.dedupe.stories import StoryIndex
+
+
+@dataclass
+class CrawlServices:
+    client: redis.Redis
+    keys: Keys
+    seen_urls: SeenUrls
+    stories: StoryIndex
+    validators: Validators
+    recent_stories: int
+
+
+_services: weakref.WeakKeyDictionary[Crawler, CrawlServices] = weakref.WeakKeyDictionary()
+
+
+def services_for(crawler: Crawler) -> CrawlServices:
+    """The crawler's services; the first call connects (or embeds) Redis."""
+    if crawler not in _services:
+        _services[crawler] = _build(crawler)
+    return _services[crawler]
+
+
+def _build(crawler: Crawler) -> CrawlServices:
+    settings = crawler.settings
+    url = settings.get("ATALAIA_REDIS_URL")
+    if not url:
+        embedded = EmbeddedRedis(Path(settings.get("ATALAIA_DATA_DIR", "var")))
+        url = embedded.start()
+        if embedded.owned:
+            crawler.signals.connect(_stopper(embedded), signal=signals.engine_stopped, weak=False)
+    client = connect(url)
+    keys = Keys(settings.get("ATALAIA_REDIS_PREFIX", "atalaia:"))
+    ttl = settings.getfloat("ATALAIA_DEDUPE_TTL")
+    return CrawlServices(
+        client=client,
+        keys=keys,
+        seen_urls=SeenUrls(
+            client, keys, ttl=ttl, max_attempts=settings.getint("ATALAIA_ARTICLE_ATTEMPTS")
+        ),
+        stories=StoryIndex(client, keys, ttl=settings.getfloat("ATALAIA_STORY_TTL")),
+        validators=Validators(client, keys, ttl=ttl),
+        recent_stories=settings.getint("ATALAIA_RECENT_STORIES"),
+    )
+
+
+def _stopper(embedded: EmbeddedRedis) -> Any:
+    def stop() -> None:
+        embedded.stop()
+
+    return stop

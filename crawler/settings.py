@@ -1,0 +1,58 @@
+"""Scrapy settings for Atalaia's crawler: every crawl default lives here.
+
+`atalaia crawl` and `atalaia run` start from these and override the ATALAIA_*
+values from the command line and environment (atalaia.settings.Settings).
+"""
+
+from atalaia.settings import USER_AGENT as _USER_AGENT
+
+BOT_NAME = "atalaia"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Manners: robots.txt, an honest User-Agent, 1-2 requests at a time per outlet
+# (each outlet runs in its own crawler), AutoThrottle, bounded pages and waits.
+ROBOTSTXT_OBEY = True
+USER_AGENT = _USER_AGENT
+CONCURRENT_REQUESTS = 2
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "pt-BR,pt;q=0.9",
+}
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.story_dedupe.StoryDedupePipeline": 300,
+    "crawler.pipelines.handoff.StoryHandoffPipeline": 800,
+}
+
+# Atalaia's own settings (filled in by atalaia.settings.Settings at run time).
+ATALAIA_REDIS_URL = None  # None: an embedded Redis under ATALAIA_DATA_DIR
+ATALAIA_DATA_DIR = "var"
+ATALAIA_REDIS_PREFIX = "atalaia:"
+ATALAIA_DEDUPE_TTL = 30 * 86400  # URLs seen
+ATALAIA_STORY_TTL = 7 * 86400  # how long a story's copies are recognised
+ATALAIA_RECENT_STORIES = 50_000
+ATALAIA_ARTICLE_ATTEMPTS = 5
+ATALAIA_OUTLETS = "seeds/outlets.yaml"
+# How far back a sitemap without news dates is followed (seconds), and how many
+# child sitemaps of an index are read per pass (newest first).
+ATALAIA_SITEMAP_WINDOW = 2 * 86400
+ATALAIA_SITEMAP_CHILDREN = 3
+ATALAIA_MAX_LINKS_PER_SOURCE = 500

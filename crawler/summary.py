@@ -1,0 +1,72 @@
+"""What one crawl pass did, per outlet: the numbers `atalaia crawl` prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+COUNTERS = (
+    "feeds_fetched",
+    "not_modified",
+    "sections_fetched",
+    "links_found",
+    "links_seen_before",
+    "articles_fetched",
+    "new_stories",
+    "duplicates",
+    "syndicated",
+    "non_articles",
+    "robots_forbidden",
+    "errors",
+)
+
+
+@dataclass
+class OutletSummary:
+    outlet: str
+    seconds: float = 0.0
+    feeds_fetched: int = 0
+    not_modified: int = 0
+    sections_fetched: int = 0
+    links_found: int = 0
+    links_seen_before: int = 0
+    articles_fetched: int = 0
+    new_stories: int = 0
+    duplicates: int = 0
+    syndicated: int = 0
+    non_articles: int = 0
+    robots_forbidden: int = 0
+    errors: int = 0
+    error_messages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_stats(cls, outlet: str, stats: dict[str, Any], seconds: float) -> OutletSummary:
+        summary = cls(outlet=outlet, seconds=round(seconds, 2))
+        for name in COUNTERS:
+            setattr(summary, name, int(stats.get(f"atalaia/{name}", 0)))
+        summary.error_messages = list(stats.get("atalaia/error_messages", []))
+        unhandled = int(stats.get("spider_exceptions/count", 0))
+        if unhandled:
+            summary.errors += unhandled
+            summary.error_messages.append(f"{unhandled} unexpected error(s) in the spider; see log")
+        return summary
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass
+class CrawlSummary:
+    outlets: list[OutletSummary]
+    seconds: float
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(outlet, name)) for outlet in self.outlets)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seconds": round(self.seconds, 2),
+            "totals": {name: self.total(name) for name in COUNTERS},
+            "outlets": [asdict(outlet) for outlet in self.outlets],
+        }

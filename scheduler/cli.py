@@ -1,0 +1,110 @@
+"""The `atalaia` command: a thin layer that parses arguments, calls the library and
+turns its typed errors into messages and exit codes.
+
+Exit codes: 0 success; 1 "nothing found" (no article, no match); 2 the command
+could not do its work (a mistake in a file, Redis unreachable, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from atalaia.errors import AtalaiaError
+from atalaia.settings import Settings
+from scheduler import commands
+
+EXIT_OK = 0
+EXIT_NOTHING = 1
+EXIT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="atalaia",
+        description="Watch Portuguese-language news outlets and alert on watchlist matches.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--outlets", type=Path, metavar="FILE",
+        help="outlet catalogue (default: seeds/outlets.yaml, or $ATALAIA_OUTLETS)",
+    )  # fmt: skip
+    common.add_argument(
+        "--watchlists", type=Path, metavar="FILE",
+        help="watchlists file (default: watchlists.yaml, or $ATALAIA_WATCHLISTS)",
+    )  # fmt: skip
+    common.add_argument(
+        "--redis-url", metavar="URL",
+        help="Redis server (default: $ATALAIA_REDIS_URL; without it an embedded Redis "
+        "is started with its data under --data-dir)",
+    )  # fmt: skip
+    common.add_argument(
+        "--data-dir", type=Path, metavar="DIR",
+        help="where the embedded Redis keeps its data (default: ./var, or $ATALAIA_DATA_DIR)",
+    )  # fmt: skip
+    common.add_argument(
+        "--redis-prefix", metavar="PREFIX",
+        help="prefix of every Redis key (default: 'atalaia:'), to share one server",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    crawl = sub.add_parser(
+        "crawl", parents=[common], help="crawl outlets once now and print a summary",
+        description="Run one pass now over the chosen outlets (all enabled ones by default): "
+        "fetch their feeds, sitemaps and sections, extract and dedupe new articles, and print "
+        "a per-outlet summary. Exits non-zero only when the run itself cannot work.",
+    )  # fmt: skip
+    crawl.add_argument("outlet_ids", nargs="*", metavar="OUTLET", help="outlet ids to crawl")
+    crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
+    crawl.add_argument("--verbose", "-v", action="store_true", help="show the crawler's log")
+    crawl.set_defaults(handler=commands.crawl)
+
+    extract = sub.add_parser(
+        "extract", parents=[common], help="show what the extractor gets from a page",
+        description="Extract the article in an HTML page (a URL or a saved file) and print its "
+        "fields. Exit 1 when the page is not an article.",
+    )  # fmt: skip
+    extract.add_argument("source", metavar="URL|FILE", help="an http(s) URL or an HTML file")
+    extract.add_argument("--url", help="the original address of a saved FILE")
+    extract.add_argument(
+        "--outlet", metavar="ID",
+        help="read dates in this catalogue outlet's timezone (default: found from the URL)",
+    )  # fmt: skip
+    extract.add_argument("--timezone", help="timezone for dates without one (IANA name)")
+    extract.add_argument("--json", action="store_true", help="print the article as JSON")
+    extract.set_defaults(handler=commands.extract)
+
+    check = sub.add_parser(
+        "check", parents=[common], help="validate the files and print the plan",
+        description="Validate the outlet catalogue and the watchlists file and print what "
+        "would be crawled and watched. Exit 2 and name file, line and field on a mistake.",
+    )  # fmt: skip
+    check.add_argument("--json", action="store_true", help="print the plan as JSON")
+    check.set_defaults(handler=commands.check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environment(
+            outlets_path=args.outlets,
+            watchlists_path=args.watchlists,
+            redis_url=args.redis_url,
+            data_dir=args.data_dir,
+            redis_prefix=args.redis_prefix,
+        )
+        return int(args.handler(args, settings))
+    except AtalaiaError as exc:
+        print(f"atalaia: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("atalaia: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

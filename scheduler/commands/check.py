@@ -1,0 +1,77 @@
+"""`atalaia check`: validate both files and print the plan."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from alerts.watchlists import WatchlistsConfig, load_watchlists
+from atalaia.settings import Settings
+from crawler.catalogue import Catalogue, Outlet, load_catalogue
+
+
+def check(args: argparse.Namespace, settings: Settings) -> int:
+    catalogue = load_catalogue(settings.outlets_path)
+    watchlists = load_watchlists(settings.watchlists_path)
+    plan = _plan(catalogue, watchlists)
+    if args.json:
+        print(json.dumps(plan, ensure_ascii=False, indent=2))
+        return 0
+    enabled = [o for o in plan["outlets"] if o["enabled"]]
+    print(f"{catalogue.path}: {len(catalogue)} outlets, {len(enabled)} enabled")
+    for outlet in plan["outlets"]:
+        mark = " " if outlet["enabled"] else "-"
+        sources = ", ".join(f"{n} {k}" for k, n in outlet["sources"].items() if n) or "no sources"
+        print(f"  {mark} {outlet['id']:<22} {outlet['schedule']:<22} {sources}")
+    print(
+        f"{watchlists.path}: {len(watchlists.watchlists)} watchlists, "
+        f"{len(watchlists.channels)} channels"
+    )
+    for name, channel in plan["channels"].items():
+        print(f"    channel {name}: {channel['type']} ({channel['detail']})")
+    for watchlist in plan["watchlists"]:
+        notify = ", ".join(watchlist["notify"]) or "no channel (alerts are only recorded)"
+        print(f"    {watchlist['id']}: {watchlist['rule']} -> {notify}")
+    print("OK")
+    return 0
+
+
+def _plan(catalogue: Catalogue, watchlists: WatchlistsConfig) -> dict[str, Any]:
+    return {
+        "outlets": [_outlet(outlet) for outlet in catalogue],
+        "channels": {
+            name: {
+                "type": channel.type,
+                "detail": channel.format if channel.type == "webhook" else channel.mode,
+            }
+            for name, channel in watchlists.channels.items()
+        },
+        "watchlists": [
+            {
+                "id": w.id,
+                "name": w.title,
+                "rule": f"query {w.query}" if w.query else f"{len(w.terms or ())} terms",
+                "exclude": list(w.exclude),
+                "outlets": list(w.outlets) if w.outlets else None,
+                "notify": list(w.notify),
+            }
+            for w in watchlists.watchlists
+        ],
+    }
+
+
+def _outlet(outlet: Outlet) -> dict[str, Any]:
+    schedule = f"cron {outlet.cron}" if outlet.cron else f"every {outlet.every or '5m'}"
+    return {
+        "id": outlet.id,
+        "name": outlet.name,
+        "enabled": outlet.enabled,
+        "schedule": schedule,
+        "timezone": outlet.timezone,
+        "sources": {
+            "feeds": len(outlet.feeds),
+            "sitemaps": len(outlet.sitemaps),
+            "sections": len(outlet.sections),
+        },
+    }

@@ -1,0 +1,108 @@
+"""`atalaia extract URL|FILE`: show what the extractor gets from one page."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from atalaia.article import Article, NotAnArticle
+from atalaia.errors import AtalaiaError, ConfigError
+from atalaia.settings import Settings
+from crawler.catalogue import Catalogue, Outlet, load_catalogue
+from crawler.extraction.page import extract_article
+from crawler.urls import canonical_url
+
+
+def extract(args: argparse.Namespace, settings: Settings) -> int:
+    body, url, charset = _read_source(args.source, args.url, settings)
+    outlet = _outlet_for(args.outlet, url, settings)
+    timezone = args.timezone or (outlet.timezone if outlet else "UTC")
+    try:
+        article = extract_article(
+            body,
+            url,
+            outlet=outlet.id if outlet else "",
+            timezone=timezone,
+            language=outlet.language if outlet else "",
+            declared_charset=charset,
+        )
+    except NotAnArticle as exc:
+        if args.json:
+            print(json.dumps({"url": url, "article": None, "reason": exc.reason}))
+        else:
+            print(f"{url}: not an article ({exc.reason})")
+        return 1
+    if args.json:
+        print(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render(article))
+    return 0
+
+
+def render(article: Article) -> str:
+    lines = [
+        f"title:         {article.title}",
+        f"url:           {article.url}",
+        f"canonical_url: {article.canonical_url}",
+        f"outlet:        {article.outlet}",
+        f"published_at:  {article.published_at.isoformat() if article.published_at else '-'}",
+        f"updated_at:    {article.updated_at.isoformat() if article.updated_at else '-'}",
+        f"authors:       {', '.join(article.authors) or '-'}",
+        f"language:      {article.language or '-'}",
+        f"section:       {article.section or '-'}",
+        f"tags:          {', '.join(article.tags) or '-'}",
+        f"image:         {article.image or '-'}",
+        f"lead:          {article.lead or '-'}",
+        "",
+        article.body,
+    ]
+    return "\n".join(lines)
+
+
+def _read_source(
+    source: str, given_url: str | None, settings: Settings
+) -> tuple[bytes, str, str | None]:
+    if urlsplit(source).scheme in ("http", "https"):
+        try:
+            response = httpx.get(
+                source,
+                headers={"User-Agent": settings.user_agent},
+                follow_redirects=True,
+                timeout=settings.download_timeout,
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise AtalaiaError(f"cannot fetch {source}: {exc}") from None
+        return response.content, given_url or str(response.url), response.charset_encoding
+    path = Path(source)
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise AtalaiaError(f"cannot read {source}: {exc.strerror}") from None
+    return body, given_url or path.resolve().as_uri(), None
+
+
+def _outlet_for(outlet_id: str | None, url: str, settings: Settings) -> Outlet | None:
+    try:
+        catalogue = load_catalogue(settings.outlets_path)
+    except ConfigError:
+        if outlet_id:
+            raise
+        return None
+    if outlet_id:
+        return catalogue.select([outlet_id])[0]
+    return _outlet_by_host(catalogue, url)
+
+
+def _outlet_by_host(catalogue: Catalogue, url: str) -> Outlet | None:
+    host = urlsplit(canonical_url(url)).netloc
+    for outlet in catalogue:
+        addresses = [outlet.homepage, *outlet.feeds, *outlet.sitemaps]
+        addresses += [section.url for section in outlet.sections]
+        if any(a and urlsplit(canonical_url(a)).netloc == host for a in addresses):
+            return outlet
+    return None
