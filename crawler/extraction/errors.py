@@ -1,0 +1,45 @@
+"""Typed errors raised by the extraction functions.
+
+`NotAnArticle` lives with the article value type in `atalaia.article`; the errors
+here are about feeds, sitemaps and dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ExtractionError(Exception):
+    """Base class for every error raised while turning bytes into data."""
+
+
+@dataclass(frozen=True)
+class FeedError(ExtractionError):
+    """The document at `url` is not a usable RSS, RDF or Atom feed."""
+
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: not a feed ({self.reason})"
+
+
+@dataclass(frozen=True)
+class SitemapError(ExtractionError):
+    """The document at `url` is not a usable sitemap or sitemap index."""
+
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: not a sitemap ({self.reason})"
+
+
+@dataclass(frozen=True)
+class DateError(ExtractionError, ValueError):
+    """`text` could not be read as a date."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return f"not a recognisable date: {self.text[:80]!r}"
