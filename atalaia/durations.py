@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 
 
 def parse_duration(text: str | int | float) -> float:
@@ -19,7 +19,7 @@ def parse_duration(text: str | int | float) -> float:
     match = _DURATION.match(text)
     if not match:
         raise ValueError(f"not a duration: {text!r} (write e.g. 30s, 5m, 2h or 1d)")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    return float(match.group(1)) * _UNITS[match.group(2) or "s"]
 
 
 def format_duration(seconds: float) -> str:

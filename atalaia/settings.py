@@ -27,6 +27,7 @@ class Settings:
     redis_prefix: str = "atalaia:"
     dedupe_ttl: float = 30 * 86400.0
     story_ttl: float = 7 * 86400.0
+    sitemap_window: float = 2 * 86400.0
     recent_stories: int = 50_000
     user_agent: str = USER_AGENT
     download_timeout: float = 20.0
@@ -46,6 +47,7 @@ class Settings:
             "ATALAIA_REDIS_PREFIX": ("redis_prefix", str),
             "ATALAIA_DEDUPE_TTL": ("dedupe_ttl", parse_duration),
             "ATALAIA_STORY_TTL": ("story_ttl", parse_duration),
+            "ATALAIA_SITEMAP_WINDOW": ("sitemap_window", parse_duration),
             "ATALAIA_DOWNLOAD_TIMEOUT": ("download_timeout", parse_duration),
             "ATALAIA_USER_AGENT": ("user_agent", str),
         }

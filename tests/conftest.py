@@ -13,6 +13,8 @@ import redis
 from atalaia.errors import RedisUnavailable
 from atalaia.redis_connection import EmbeddedRedis, Keys, connect
 
+pytest_plugins = ["tests.newsroom.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -92,22 +92,17 @@ class OutletSpider(scrapy.Spider):
         for url in self.outlet.sitemaps:
             yield self._discovery_request(url, self.parse_sitemap)
         for section in self.outlet.sections:
-            yield self._discovery_request(
-                section.url, self.parse_section, pattern=section.articles, conditional=False
-            )
+            yield self._discovery_request(section.url, self.parse_section, pattern=section.articles)
 
-    def _discovery_request(
-        self, url: str, callback: Any, *, conditional: bool = True, **meta: Any
-    ) -> scrapy.Request:
-        headers = self.services.validators.request_headers(url) if conditional else {}
+    def _discovery_request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.discovery_failed,
-            headers=headers,
+            headers=self.services.validators.request_headers(url),
             dont_filter=True,
             priority=10,
-            meta={"handle_httpstatus_list": [NOT_MODIFIED], "atalaia_source": True, **meta},
+            meta={"handle_httpstatus_list": [NOT_MODIFIED], **meta},
         )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
@@ -153,24 +148,25 @@ class OutletSpider(scrapy.Spider):
         yield from self._claim_and_request(recent, response)
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._not_modified(response, "sections_fetched"):
+            return
         links = parse_section(
             response.body,
             response.url,
             response.meta["pattern"],
             declared_charset=_declared_charset(response),
         )
-        self.count("sections_fetched")
-        yield from self._claim_and_request(links, response, count_as=None)
+        yield from self._claim_and_request(links, response)
 
-    def _not_modified(self, response: Response) -> bool:
+    def _not_modified(self, response: Response, fetched: str = "feeds_fetched") -> bool:
         if response.status == NOT_MODIFIED:
             self.count("not_modified")
             return True
-        self.count("feeds_fetched")
+        self.count(fetched)
         return False
 
     def _claim_and_request(
-        self, links: Iterable[ArticleLink], source: Response, count_as: str | None = "links"
+        self, links: Iterable[ArticleLink], source: Response
     ) -> Iterator[scrapy.Request]:
         urls = [link.url for link in links][: self.max_links]
         self.count("links_found", len(urls))
@@ -178,8 +174,7 @@ class OutletSpider(scrapy.Spider):
         self.count("links_seen_before", len(urls) - len(claimed))
         # Validators are kept only now: every new link is claimed and pending, so a
         # crash from here on loses nothing even though the feed will answer 304.
-        if source.meta.get("atalaia_source") and source.status == 200:
-            self._remember_validators(source)
+        self._remember_validators(source)
         yield from self._article_requests(claimed)
 
     def _remember_validators(self, response: Response) -> None:

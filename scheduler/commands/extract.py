@@ -14,13 +14,14 @@ from atalaia.errors import AtalaiaError, ConfigError
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet, load_catalogue
 from crawler.extraction.page import extract_article
+from crawler.extraction.timezones import guess_timezone
 from crawler.urls import canonical_url
 
 
 def extract(args: argparse.Namespace, settings: Settings) -> int:
     body, url, charset = _read_source(args.source, args.url, settings)
     outlet = _outlet_for(args.outlet, url, settings)
-    timezone = args.timezone or (outlet.timezone if outlet else "UTC")
+    timezone = args.timezone or (outlet.timezone if outlet else guess_timezone(url))
     try:
         article = extract_article(
             body,
