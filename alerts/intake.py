@@ -16,12 +16,11 @@ def recent_stories_key(keys: Keys) -> str:
     return keys("stories")
 
 
-def accept_story(client: redis.Redis, keys: Keys, story: Story, *, max_recent: int) -> str:
-    """Record `story` as new; returns its entry id in the recent-stories stream."""
-    entry = client.xadd(
+def accept_story(pipe: redis.client.Pipeline, keys: Keys, story: Story, *, max_recent: int) -> None:
+    """Queue, in the caller's transaction, what a new story sets off."""
+    pipe.xadd(
         recent_stories_key(keys),
         {"story": story.to_json(), "outlet": story.article.outlet},
         maxlen=max_recent,
         approximate=True,
     )
-    return entry.decode() if isinstance(entry, bytes) else str(entry)

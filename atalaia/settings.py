@@ -28,6 +28,7 @@ class Settings:
     dedupe_ttl: float = 30 * 86400.0
     story_ttl: float = 7 * 86400.0
     sitemap_window: float = 2 * 86400.0
+    claim_lease: float = 900.0
     recent_stories: int = 50_000
     user_agent: str = USER_AGENT
     download_timeout: float = 20.0
@@ -48,6 +49,7 @@ class Settings:
             "ATALAIA_DEDUPE_TTL": ("dedupe_ttl", parse_duration),
             "ATALAIA_STORY_TTL": ("story_ttl", parse_duration),
             "ATALAIA_SITEMAP_WINDOW": ("sitemap_window", parse_duration),
+            "ATALAIA_CLAIM_LEASE": ("claim_lease", parse_duration),
             "ATALAIA_DOWNLOAD_TIMEOUT": ("download_timeout", parse_duration),
             "ATALAIA_USER_AGENT": ("user_agent", str),
         }

@@ -38,6 +38,7 @@ def scrapy_settings(
             "ATALAIA_DEDUPE_TTL": settings.dedupe_ttl,
             "ATALAIA_STORY_TTL": settings.story_ttl,
             "ATALAIA_SITEMAP_WINDOW": settings.sitemap_window,
+            "ATALAIA_CLAIM_LEASE": settings.claim_lease,
             "ATALAIA_RECENT_STORIES": settings.recent_stories,
             "ATALAIA_ARTICLE_ATTEMPTS": settings.article_attempts,
             "ATALAIA_OUTLETS": str(settings.outlets_path),

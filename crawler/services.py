@@ -52,7 +52,11 @@ def _build(crawler: Crawler) -> CrawlServices:
         client=client,
         keys=keys,
         seen_urls=SeenUrls(
-            client, keys, ttl=ttl, max_attempts=settings.getint("ATALAIA_ARTICLE_ATTEMPTS")
+            client,
+            keys,
+            ttl=ttl,
+            lease=settings.getfloat("ATALAIA_CLAIM_LEASE"),
+            max_attempts=settings.getint("ATALAIA_ARTICLE_ATTEMPTS"),
         ),
         stories=StoryIndex(client, keys, ttl=settings.getfloat("ATALAIA_STORY_TTL")),
         validators=Validators(client, keys, ttl=ttl),

@@ -37,6 +37,10 @@ DEFAULT_REQUEST_HEADERS = {
 }
 LOG_LEVEL = "INFO"
 
+SPIDER_MIDDLEWARES = {
+    "crawler.redis_outage.RedisOutageMiddleware": 50,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.story_dedupe.StoryDedupePipeline": 300,
     "crawler.pipelines.handoff.StoryHandoffPipeline": 800,
@@ -50,6 +54,9 @@ ATALAIA_DEDUPE_TTL = 30 * 86400  # URLs seen
 ATALAIA_STORY_TTL = 7 * 86400  # how long a story's copies are recognised
 ATALAIA_RECENT_STORIES = 50_000
 ATALAIA_ARTICLE_ATTEMPTS = 5
+# How long a crawler's claim on an article URL holds before another may take it
+# (a crawler that died, or lost Redis, leaves its claims to expire).
+ATALAIA_CLAIM_LEASE = 900
 ATALAIA_OUTLETS = "seeds/outlets.yaml"
 # How far back a sitemap without news dates is followed (seconds), and how many
 # child sitemaps of an index are read per pass (newest first).

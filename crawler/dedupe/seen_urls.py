@@ -94,16 +94,28 @@ class SeenUrls:
         claimed = self._claim(keys=keys, args=args)
         return [unique[int(index)] for index in claimed]
 
-    def done(self, outlet: str, url: str, now: float, also: Sequence[str] = ()) -> None:
-        """Mark `url` (and other addresses of the same page, e.g. its canonical) as seen."""
+    def done(
+        self,
+        outlet: str,
+        url: str,
+        now: float,
+        also: Sequence[str] = (),
+        pipe: redis.client.Pipeline | None = None,
+    ) -> None:
+        """Mark `url` (and other addresses of the same page, e.g. its canonical) as seen.
+
+        With `pipe`, the marks join the caller's transaction instead.
+        """
+        own = pipe is None
+        pipe = self.client.pipeline() if pipe is None else pipe
         bucket = self._buckets(now)[0]
-        pipe = self.client.pipeline()
         for address in (url, *also):
             pipe.hset(bucket, url_fingerprint(address), "d")
         pipe.expireat(bucket, self._expire_at(now))
         pipe.zrem(self.keys("pending", outlet), url)
         pipe.hdel(self.keys("attempts", outlet), url)
-        pipe.execute()
+        if own:
+            pipe.execute()
 
     def is_seen(self, url: str, now: float) -> bool:
         field = url_fingerprint(url)

@@ -11,6 +11,10 @@ high probability (≥ 0.98 at similarity 0.8). Lookup and registration run in on
 Lua script, so two crawlers ingesting the same wire copy at once still make one
 story. Texts too short for MinHash only match exact copies.
 
+A story counts as seen once it has been handed on (`mark_handed`, in the same
+transaction as the hand-off): an article whose hand-off failed is new again when
+it is fetched again.
+
 A copy found on another outlet is recorded on the story (`also_in`), never
 silently dropped.
 """
@@ -76,7 +80,7 @@ for b = 9, #ARGV do
     local f = redis.call('HMGET', story, 'signature', 'outlet', 'url')
     if not f[1] then
       redis.call('SREM', band, other)
-    elseif agreement(f[1]) >= needed then
+    elseif other ~= id and agreement(f[1]) >= needed then
       if f[2] ~= outlet then
         redis.call('HSETNX', story .. ':also', outlet, url)
         redis.call('EXPIRE', story .. ':also', ttl)
@@ -87,8 +91,10 @@ for b = 9, #ARGV do
 end
 local story = prefix .. 'story:' .. id
 if redis.call('EXISTS', story) == 1 then
-  local f = redis.call('HMGET', story, 'outlet', 'url')
-  return {id, 0, f[1], f[2]}
+  -- The same page again: a copy once handed on; new again if its hand-off never happened.
+  local f = redis.call('HMGET', story, 'outlet', 'url', 'handed')
+  if f[3] then return {id, 0, f[1], f[2]} end
+  return {id, 1, f[1], f[2]}
 end
 redis.call('HSET', story, 'signature', signature, 'outlet', outlet, 'url', url,
   'first_seen', ARGV[6])
@@ -176,6 +182,10 @@ class StoryIndex:
             item.decode() if isinstance(item, bytes) else item for item in result
         )
         return StoryVerdict(str(found_id), bool(int(new)), str(first_outlet), str(first_url))
+
+    def mark_handed(self, pipe: redis.client.Pipeline, story_id: str) -> None:
+        """Record (in the caller's transaction) that the story went on to the next stage."""
+        pipe.hset(self.keys("story", story_id), "handed", 1)
 
     def also_in(self, story_id: str) -> list[dict[str, str]]:
         """The other outlets that carried the story, with their URLs."""

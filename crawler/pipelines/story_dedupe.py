@@ -10,30 +10,17 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from scrapy import Spider
-from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from atalaia.article import Article
 from atalaia.story import Story
 from crawler.dedupe.stories import story_id_for
-from crawler.services import CrawlServices, services_for
+from crawler.pipelines.base import CrawlPipeline
 from crawler.urls import canonical_url
 
 
-class StoryDedupePipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StoryDedupePipeline:
-        return cls(crawler)
-
-    @property
-    def services(self) -> CrawlServices:
-        return services_for(self.crawler)
-
-    def process_item(self, item: Article, spider: Spider | None = None) -> Story | Article:
+class StoryDedupePipeline(CrawlPipeline):
+    def process(self, item: Article) -> Story | Article:
         if not isinstance(item, Article):
             return item
         now = time.time()
@@ -46,22 +33,18 @@ class StoryDedupePipeline:
             and seen.is_seen(item.canonical_url, now)
         ):
             seen.done(item.outlet, item.url, now)
-            self._count("duplicates")
+            self.count("duplicates")
             raise DropItem(f"{item.url}: same page as {item.canonical_url}", log_level="DEBUG")
         verdict = self.services.stories.register(
             story_id_for(canonical), item.outlet, item.url, item.title, item.body, now
         )
         if not verdict.new:
             seen.done(item.outlet, item.url, now, also=addresses)
-            self._count("duplicates")
+            self.count("duplicates")
             if verdict.first_outlet != item.outlet:
-                self._count("syndicated")
+                self.count("syndicated")
             raise DropItem(
                 f"{item.url}: copy of story {verdict.story_id} ({verdict.first_url})",
                 log_level="DEBUG",
             )
         return Story(id=verdict.story_id, article=item, first_seen=datetime.fromtimestamp(now, UTC))
-
-    def _count(self, name: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"atalaia/{name}")

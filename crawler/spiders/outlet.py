@@ -30,6 +30,7 @@ from crawler.extraction.page import extract_article
 from crawler.extraction.sections import parse_section
 from crawler.extraction.sitemaps import parse_sitemap
 from crawler.failures import describe_failure
+from crawler.redis_outage import noting_redis_outage
 from crawler.services import CrawlServices, services_for
 
 NOT_MODIFIED = 304
@@ -216,6 +217,7 @@ class OutletSpider(scrapy.Spider):
             article = _with_url(article, requested, response.url)
         yield article
 
+    @noting_redis_outage
     def article_failed(self, failure: Failure) -> None:
         url = _failed_url(failure)
         error = failure.value
