@@ -1,0 +1,271 @@
+"""Matching articles against many watchlists at once.
+
+`compile_watchlists` parses every watchlist's terms, query and exclusions, puts
+every literal (word, phrase, prefix) of all of them into one Aho-Corasick
+automaton, and remembers which literals can make each watchlist match. For an
+article, `Matcher.match` then:
+
+1. tokenizes and folds the title, lead and body (alerts.normalize);
+2. finds every literal of every watchlist in one pass (alerts.literals);
+3. evaluates only the watchlists that one of the found literals can trigger,
+   plus those that can match without any (a pure `NOT` query);
+4. for each match, reports which terms hit in which field, with a snippet.
+
+So the cost per article grows with what the article mentions, hardly with the
+number of watchlists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from alerts.evaluate import ALL_FIELDS, Compiler, Found, Rule, TermRule, Witness, any_of, triggers
+from alerts.literals import LiteralIndex
+from alerts.normalize import TokenizedText, tokenize
+from alerts.query import FIELDS, FieldName, Node, QueryError, parse_query, parse_term
+from alerts.snippets import SNIPPET_WIDTH, Snippet, snippet_around
+from atalaia.article import Article
+
+__all__ = [
+    "Hit",
+    "Matcher",
+    "RuleError",
+    "WatchlistMatch",
+    "WatchlistRule",
+    "compile_watchlists",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistRule:
+    """What a watchlist looks for: the matching part of a `watchlists.yaml` entry.
+
+    Exactly one of `terms` (any of them: each a word, a phrase or a query) and
+    `query` (one boolean query) is given. The watchlist matches when a term (or
+    the query) does, no `exclude` entry does, and, when `outlets` is given, the
+    article comes from one of them.
+    """
+
+    id: str
+    name: str
+    terms: tuple[str, ...] | None = None
+    query: str | None = None
+    exclude: tuple[str, ...] = ()
+    outlets: tuple[str, ...] | None = None
+
+
+class RuleError(ValueError):
+    """A watchlist that cannot be compiled.
+
+    `entry` says where: "terms[2]", "query", "exclude[0]", or "terms" for the
+    entry as a whole. `query_error` is the parse error, when that is the cause
+    (its `column` is within that entry's text).
+    """
+
+    def __init__(
+        self, rule_id: str, entry: str, message: str, query_error: QueryError | None = None
+    ) -> None:
+        super().__init__(f"watchlist {rule_id!r}, {entry}: {message}")
+        self.rule_id = rule_id
+        self.entry = entry
+        self.message = message
+        self.query_error = query_error
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One term found in one field, with the sentence around it.
+
+    `snippet` is the text as written (whitespace runs collapsed, cut at word
+    boundaries with "…"); the hit is `snippet[start:end]`, so each renderer can
+    mark it its own way, or use `marked()`.
+    """
+
+    term: str
+    field: FieldName
+    snippet: str
+    start: int
+    end: int
+
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        """The snippet with the hit between `before` and `after`."""
+        text = self.snippet
+        return text[: self.start] + before + text[self.start : self.end] + after + text[self.end :]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistMatch:
+    """A watchlist that matched an article, and the hits that made it match.
+
+    A query that matched only by what is absent (`NOT guerra`) has no hits.
+    """
+
+    id: str
+    name: str
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Watchlist:
+    rule: WatchlistRule
+    terms: tuple[Rule, ...]
+    excludes: tuple[Rule, ...]
+    outlets: frozenset[str] | None
+    # Plain terms looked for anywhere: found literals trigger the watchlist
+    # only when one of them is in the article, and then the terms hold.
+    plain: bool
+
+    def holds(self, found: Found, outlet: str) -> bool:
+        """Whether the watchlist matches, given it was triggered by `found`."""
+        if self.outlets is not None and outlet not in self.outlets:
+            return False
+        if not self.plain:
+            for term in self.terms:
+                if term.holds(found):
+                    break
+            else:
+                return False
+        return not any(exclude.holds(found) for exclude in self.excludes)
+
+    def witnesses(self, found: Found) -> list[Witness]:
+        if len(self.terms) == 1:
+            return self.terms[0].witnesses(found)
+        # A term that does not hold has no witnesses to show; a plain term has
+        # none unless it was found, so it needs no separate check.
+        return [
+            witness
+            for term in self.terms
+            if isinstance(term, TermRule) or term.holds(found)
+            for witness in term.witnesses(found)
+        ]
+
+
+class Matcher:
+    """Many watchlists compiled together; see `compile_watchlists`."""
+
+    def __init__(
+        self,
+        watchlists: Sequence[_Watchlist],
+        index: LiteralIndex,
+        snippet_width: int = SNIPPET_WIDTH,
+    ) -> None:
+        self._watchlists = tuple(watchlists)
+        self._index = index
+        self._snippet_width = snippet_width
+        by_literal: dict[int, list[int]] = {}
+        always: list[int] = []
+        for position, watchlist in enumerate(self._watchlists):
+            needed = any_of(triggers(term) for term in watchlist.terms)
+            if needed is None:
+                always.append(position)
+                continue
+            for literal in needed:
+                by_literal.setdefault(literal, []).append(position)
+        self._triggered_by = {literal: tuple(found) for literal, found in by_literal.items()}
+        self._always = tuple(always)
+
+    def __len__(self) -> int:
+        return len(self._watchlists)
+
+    @property
+    def rules(self) -> tuple[WatchlistRule, ...]:
+        return tuple(watchlist.rule for watchlist in self._watchlists)
+
+    def match(self, article: Article) -> list[WatchlistMatch]:
+        """The watchlists that `article` matches, in the order they were given."""
+        fields = (tokenize(article.title), tokenize(article.lead), tokenize(article.body))
+        found = Found(self._index.scan(fields))
+        candidates = set(self._always)
+        triggered_by = self._triggered_by
+        for literal in found.occurrences:
+            candidates.update(triggered_by.get(literal, ()))
+        matches: list[WatchlistMatch] = []
+        hits: dict[Witness, Hit] = {}
+        snippets: dict[tuple[int, int, int], Snippet] = {}
+        for position in sorted(candidates):
+            watchlist = self._watchlists[position]
+            if watchlist.holds(found, article.outlet):
+                shown = [
+                    hits.get(witness) or self._hit(witness, fields, hits, snippets)
+                    for witness in _first_per_term_and_field(watchlist.witnesses(found))
+                ]
+                rule = watchlist.rule
+                matches.append(WatchlistMatch(rule.id, rule.name, tuple(shown)))
+        return matches
+
+    def _hit(
+        self,
+        witness: Witness,
+        fields: tuple[TokenizedText, ...],
+        hits: dict[Witness, Hit],
+        snippets: dict[tuple[int, int, int], Snippet],
+    ) -> Hit:
+        term, field, start, end = witness
+        snippet = snippets.get((field, start, end))
+        if snippet is None:
+            snippet = snippet_around(fields[field], start, end - 1, self._snippet_width)
+            snippets[(field, start, end)] = snippet
+        hit = hits[witness] = Hit(term, FIELDS[field], snippet.text, snippet.start, snippet.end)
+        return hit
+
+
+def _first_per_term_and_field(witnesses: list[Witness]) -> list[Witness]:
+    """The first hit of each term in each field, in reading order."""
+    if len(witnesses) <= 1:
+        return witnesses
+    first: dict[tuple[str, int], Witness] = {}
+    for witness in witnesses:
+        term, field, start, end = witness
+        known = first.get((term, field))
+        if known is None or (start, end) < known[2:]:
+            first[(term, field)] = witness
+    return sorted(first.values(), key=lambda w: (w[1], w[2], w[3], w[0]))
+
+
+def compile_watchlists(
+    rules: Sequence[WatchlistRule], snippet_width: int = SNIPPET_WIDTH
+) -> Matcher:
+    """Compile `rules` into one matcher; raise `RuleError` on the first bad one."""
+    index = LiteralIndex()
+    compiler = Compiler(index)
+    watchlists = [_compile(rule, compiler) for rule in rules]
+    index.freeze()
+    return Matcher(watchlists, index, snippet_width)
+
+
+def _compile(rule: WatchlistRule, compiler: Compiler) -> _Watchlist:
+    if (rule.terms is None) == (rule.query is None):
+        raise RuleError(rule.id, "terms", "give either terms or query, not both or neither")
+    terms: tuple[Rule, ...]
+    if rule.query is not None:
+        terms = (_lower(rule, "query", rule.query, compiler, parse_query),)
+    else:
+        assert rule.terms is not None
+        if not rule.terms:
+            raise RuleError(rule.id, "terms", "no terms")
+        terms = tuple(
+            _lower(rule, f"terms[{i}]", entry, compiler, parse_term)
+            for i, entry in enumerate(rule.terms)
+        )
+    excludes = tuple(
+        _lower(rule, f"exclude[{i}]", entry, compiler, parse_term)
+        for i, entry in enumerate(rule.exclude)
+    )
+    outlets = frozenset(rule.outlets) if rule.outlets is not None else None
+    plain = all(isinstance(term, TermRule) and term.mask == ALL_FIELDS for term in terms)
+    return _Watchlist(rule, terms, excludes, outlets, plain)
+
+
+def _lower(
+    rule: WatchlistRule,
+    entry: str,
+    text: str,
+    compiler: Compiler,
+    parse: Callable[[str], Node],
+) -> Rule:
+    try:
+        node = parse(text)
+    except QueryError as error:
+        raise RuleError(rule.id, entry, str(error), error) from error
+    return compiler.lower(node)
