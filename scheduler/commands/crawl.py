@@ -7,12 +7,14 @@ import json
 import sys
 import time
 
+import redis
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from alerts.watchlists import load_watchlists
+from atalaia.errors import RedisUnavailable
 from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
@@ -46,11 +48,21 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
                 )
         else:
             summary = run_crawl(settings, outlets, service.url, log_level=log_level)
-        record_outcome(service.client, Keys(settings.redis_prefix), summary, time.time())
+        try:
+            record_outcome(service.client, Keys(settings.redis_prefix), summary, time.time())
+        except redis.RedisError:
+            lost_redis = True
+        else:
+            lost_redis = False
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_summary(summary, Console())
+    if lost_redis:
+        raise RedisUnavailable(
+            "lost the connection to Redis during the crawl; what was not finished stays "
+            "pending and is fetched again on the next pass"
+        )
     return 0
 
 
