@@ -1,0 +1,60 @@
+"""The alert queue: alert records in Redis and the stream the dispatchers read.
+
+`create` is idempotent and atomic: the record `alert:<id>` is written and the
+alert appended to the `alerts` stream only if no alert with that id exists, so a
+(watchlist, story) pair makes one alert however many processes see the story.
+Dispatchers read the stream through the consumer group `dispatchers`. The stream
+is never trimmed by length (that could drop undelivered alerts): dispatchers
+delete an entry once every channel has it delivered or dead-lettered.
+"""
+
+from __future__ import annotations
+
+import redis
+
+from alerts.alert import Alert
+from atalaia.redis_connection import Keys
+
+DISPATCHERS = "dispatchers"
+
+_CREATE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  redis.call('XADD', KEYS[2], '*', 'alert', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
+class AlertQueue:
+    def __init__(self, client: redis.Redis, keys: Keys, *, ttl: float = 30 * 86400) -> None:
+        self.client = client
+        self.keys = keys
+        self.ttl = int(ttl)
+        self._create = client.register_script(_CREATE)
+
+    @property
+    def stream(self) -> str:
+        return self.keys("alerts")
+
+    def record_key(self, alert_id: str) -> str:
+        return self.keys("alert", alert_id)
+
+    def create(self, alert: Alert) -> bool:
+        """Record and enqueue `alert`; False when an alert with its id already exists."""
+        created = self._create(
+            keys=[self.record_key(alert.id), self.stream],
+            args=[alert.created_at.timestamp(), self.ttl, alert.to_json()],
+        )
+        return bool(created)
+
+    def exists(self, alert_id: str) -> bool:
+        return bool(self.client.exists(self.record_key(alert_id)))
+
+    def ensure_group(self) -> None:
+        """Create the dispatchers' consumer group (from the start of the stream) if missing."""
+        try:
+            self.client.xgroup_create(self.stream, DISPATCHERS, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
