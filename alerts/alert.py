@@ -88,16 +88,7 @@ class Alert:
             "watchlist": {"id": self.watchlist_id, "name": self.watchlist_name},
             "story_id": self.story_id,
             "article": self.article.to_dict(),
-            "matches": [
-                {
-                    "term": m.term,
-                    "field": m.field,
-                    "snippet": m.snippet,
-                    "start": m.start,
-                    "end": m.end,
-                }
-                for m in self.matches
-            ],  # fmt: skip
+            "matches": [asdict(m) for m in self.matches],
             "created_at": self.created_at.isoformat(),
             "channels": list(self.channels),
             "also_in": [{"outlet": c.outlet, "url": c.url} for c in self.also_in],
