@@ -58,8 +58,14 @@ ATALAIA_ARTICLE_ATTEMPTS = 5
 # (a crawler that died, or lost Redis, leaves its claims to expire).
 ATALAIA_CLAIM_LEASE = 900
 ATALAIA_OUTLETS = "seeds/outlets.yaml"
+ATALAIA_WATCHLISTS = "watchlists.yaml"
+# An alerts.active_watchlists.ActiveWatchlists shared by every crawler of a run
+# (set by the runner); without it each crawler loads ATALAIA_WATCHLISTS.
+ATALAIA_ACTIVE_WATCHLISTS = None
 # How far back a sitemap without news dates is followed (seconds), and how many
 # child sitemaps of an index are read per pass (newest first).
 ATALAIA_SITEMAP_WINDOW = 2 * 86400
 ATALAIA_SITEMAP_CHILDREN = 3
 ATALAIA_MAX_LINKS_PER_SOURCE = 500
+# Processes that extract articles (None: one per core but one; 0: in the crawl's own loop).
+ATALAIA_EXTRACTION_WORKERS = None

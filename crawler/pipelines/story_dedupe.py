@@ -12,39 +12,43 @@ from datetime import UTC, datetime
 
 from scrapy.exceptions import DropItem
 
-from atalaia.article import Article
 from atalaia.story import Story
 from crawler.dedupe.stories import story_id_for
+from crawler.items import ExtractedArticle
 from crawler.pipelines.base import CrawlPipeline
 from crawler.urls import canonical_url
 
 
 class StoryDedupePipeline(CrawlPipeline):
-    def process(self, item: Article) -> Story | Article:
-        if not isinstance(item, Article):
+    def process(self, item: ExtractedArticle) -> Story | ExtractedArticle:
+        if not isinstance(item, ExtractedArticle):
             return item
-        now = time.time()
-        canonical = canonical_url(item.canonical_url or item.url)
-        addresses = [item.canonical_url] if item.canonical_url else []
+        article, now = item.article, time.time()
+        canonical = canonical_url(article.canonical_url or article.url)
+        addresses = [article.canonical_url] if article.canonical_url else []
         seen = self.services.seen_urls
         if (
-            item.canonical_url
-            and canonical_url(item.url) != canonical
-            and seen.is_seen(item.canonical_url, now)
+            article.canonical_url
+            and canonical_url(article.url) != canonical
+            and seen.is_seen(article.canonical_url, now)
         ):
-            seen.done(item.outlet, item.url, now)
+            seen.done(article.outlet, article.url, now)
             self.count("duplicates")
-            raise DropItem(f"{item.url}: same page as {item.canonical_url}", log_level="DEBUG")
+            raise DropItem(
+                f"{article.url}: same page as {article.canonical_url}", log_level="DEBUG"
+            )
         verdict = self.services.stories.register(
-            story_id_for(canonical), item.outlet, item.url, item.title, item.body, now
+            story_id_for(canonical), article.outlet, article.url, item.signature, now
         )
         if not verdict.new:
-            seen.done(item.outlet, item.url, now, also=addresses)
+            seen.done(article.outlet, article.url, now, also=addresses)
             self.count("duplicates")
-            if verdict.first_outlet != item.outlet:
+            if verdict.first_outlet != article.outlet:
                 self.count("syndicated")
             raise DropItem(
-                f"{item.url}: copy of story {verdict.story_id} ({verdict.first_url})",
+                f"{article.url}: copy of story {verdict.story_id} ({verdict.first_url})",
                 log_level="DEBUG",
             )
-        return Story(id=verdict.story_id, article=item, first_seen=datetime.fromtimestamp(now, UTC))
+        return Story(
+            id=verdict.story_id, article=article, first_seen=datetime.fromtimestamp(now, UTC)
+        )

@@ -26,10 +26,11 @@ from atalaia.article import Article, ArticleLink, NotAnArticle
 from crawler.catalogue import Outlet, load_catalogue
 from crawler.extraction.errors import ExtractionError
 from crawler.extraction.feeds import parse_feed
-from crawler.extraction.page import extract_article
 from crawler.extraction.sections import parse_section
 from crawler.extraction.sitemaps import parse_sitemap
+from crawler.extraction_pool import default_workers, extract_in_pool
 from crawler.failures import describe_failure
+from crawler.items import ExtractedArticle
 from crawler.redis_outage import noting_redis_outage
 from crawler.services import CrawlServices, services_for
 
@@ -56,12 +57,15 @@ class OutletSpider(scrapy.Spider):
         spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
         spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
         spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
+        workers = crawler.settings.get("ATALAIA_EXTRACTION_WORKERS")
+        spider.extraction_workers = default_workers() if workers is None else int(workers)
         return spider
 
     outlet: Outlet
     sitemap_window: float
     sitemap_children: int
     max_links: int
+    extraction_workers: int
 
     @property
     def services(self) -> CrawlServices:
@@ -196,16 +200,17 @@ class OutletSpider(scrapy.Spider):
 
     # Articles -----------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ExtractedArticle]:
         self.count("articles_fetched")
         try:
-            article = extract_article(
+            extracted = await extract_in_pool(
                 response.body,
                 response.url,
                 outlet=self.outlet.id,
                 timezone=self.outlet.timezone,
                 language=self.outlet.language,
                 declared_charset=_declared_charset(response),
+                workers=self.extraction_workers,
             )
         except NotAnArticle as exc:
             self.count("non_articles")
@@ -213,9 +218,11 @@ class OutletSpider(scrapy.Spider):
             self.services.seen_urls.done(self.outlet.id, _requested_url(response), time.time())
             return
         requested = _requested_url(response)
-        if requested != article.url:  # redirected: keep the address the feed gave
-            article = _with_url(article, requested, response.url)
-        yield article
+        if requested != extracted.article.url:  # redirected: keep the address the feed gave
+            extracted = replace(
+                extracted, article=_with_url(extracted.article, requested, response.url)
+            )
+        yield extracted
 
     @noting_redis_outage
     def article_failed(self, failure: Failure) -> None:

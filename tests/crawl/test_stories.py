@@ -30,7 +30,7 @@ def test_small_edits_keep_the_signatures_similar() -> None:
     )
     same = similarity(signature_of("", WIRE), signature_of("", edited))
     other = similarity(signature_of("", WIRE), signature_of("", " ".join(WIRE.split()[::-1])))
-    assert same >= 0.6
+    assert same >= 0.7
     assert other < 0.2
 
 
@@ -39,12 +39,13 @@ def test_wire_copy_on_two_outlets_is_one_story_with_also_in(
 ) -> None:
     index = StoryIndex(redis_client, keys, ttl=86400)
     now = time.time()
-    first = index.register("s1", "agencia-brasil", "https://ab/1", "Governo anuncia", WIRE, now)
-    copy = index.register(
-        "s2", "terra", "https://terra/1", "Governo lança pacote contra alta dos alimentos",
-        WIRE + " Com informações da Agência Brasil.", now,
-    )  # fmt: skip
-    again = index.register("s3", "agencia-brasil", "https://ab/1?amp", "x", WIRE, now)
+    first = index.register(
+        "s1", "agencia-brasil", "https://ab/1", signature_of("Governo anuncia", WIRE), now
+    )
+    copy_text = WIRE + " Com informações da Agência Brasil."
+    copy_signature = signature_of("Governo lança pacote contra alta dos alimentos", copy_text)
+    copy = index.register("s2", "terra", "https://terra/1", copy_signature, now)
+    again = index.register("s3", "agencia-brasil", "https://ab/1?amp", signature_of("x", WIRE), now)
     assert first.new and not copy.new and not again.new
     assert copy.story_id == again.story_id == "s1"
     assert (copy.first_outlet, copy.first_url) == ("agencia-brasil", "https://ab/1")
@@ -60,16 +61,22 @@ def test_different_stories_stay_apart(redis_client: redis.Redis, keys: Keys) -> 
         "segundo tempo, depois de uma primeira etapa equilibrada e com poucas chances. O "
         "técnico elogiou a postura defensiva e disse que o time ainda pode melhorar muito."
     ) * 2
-    assert index.register("a", "g1", "https://g1/a", "t", WIRE, now).new
-    assert index.register("b", "g1", "https://g1/b", "t", other, now).new
+    assert index.register("a", "g1", "https://g1/a", signature_of("t", WIRE), now).new
+    assert index.register("b", "g1", "https://g1/b", signature_of("t", other), now).new
 
 
 def test_short_texts_only_match_exact_copies(redis_client: redis.Redis, keys: Keys) -> None:
     index = StoryIndex(redis_client, keys, ttl=86400)
     now = time.time()
-    assert index.register("v1", "uol", "https://uol/v1", "Vídeo: capotamento", "Assista.", now).new
-    assert index.register("v2", "uol", "https://uol/v2", "Vídeo: enchente", "Assista.", now).new
-    copy = index.register("v3", "terra", "https://terra/v", "Vídeo: enchente", "Assista.", now)
+    assert index.register(
+        "v1", "uol", "https://uol/v1", signature_of("Vídeo: capotamento", "Assista."), now
+    ).new
+    assert index.register(
+        "v2", "uol", "https://uol/v2", signature_of("Vídeo: enchente", "Assista."), now
+    ).new
+    copy = index.register(
+        "v3", "terra", "https://terra/v", signature_of("Vídeo: enchente", "Assista."), now
+    )
     assert copy.story_id == "v2"
 
 
@@ -83,7 +90,9 @@ def test_two_crawlers_registering_the_same_copy_at_once_make_one_story(
         index = StoryIndex(redis.Redis.from_url(redis_url), keys, ttl=86400)
         barrier.wait()
         verdicts.append(
-            index.register(f"s{n}", f"outlet{n}", f"https://o{n}/x", "t", WIRE, time.time())
+            index.register(
+                f"s{n}", f"outlet{n}", f"https://o{n}/x", signature_of("t", WIRE), time.time()
+            )
         )
 
     threads = [threading.Thread(target=register, args=(n,)) for n in range(8)]

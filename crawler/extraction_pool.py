@@ -1,0 +1,104 @@
+"""Article extraction in worker processes, so the crawl's event loop never waits on it.
+
+Parsing and extracting a page costs a few milliseconds of CPU; done in the event
+loop it would cap the crawl at one core and delay everything else the loop does
+(downloads, Redis, alert delivery). The pool is shared by every crawler of the
+process and created on first use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import functools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from atalaia.article import NotAnArticle
+from crawler.dedupe.stories import signature_of
+from crawler.extraction.page import extract_article
+from crawler.items import ExtractedArticle
+
+_pool: ProcessPoolExecutor | None = None
+_workers: int | None = None
+
+
+def default_workers() -> int:
+    """One worker per core but the one the event loop runs on (at least one)."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+async def extract_in_pool(
+    html: bytes,
+    url: str,
+    *,
+    outlet: str,
+    timezone: str,
+    language: str,
+    declared_charset: str | None,
+    workers: int,
+) -> ExtractedArticle:
+    """`extract_article` and the story fingerprint, in a worker process (in this one
+    when `workers` is 0)."""
+    call = functools.partial(
+        _extract,
+        html,
+        url,
+        outlet=outlet,
+        timezone=timezone,
+        language=language,
+        declared_charset=declared_charset,
+    )
+    result = (
+        call()
+        if workers == 0
+        else await asyncio.get_running_loop().run_in_executor(_shared_pool(workers), call)
+    )
+    if isinstance(result, str):
+        raise NotAnArticle(url, result)
+    return result
+
+
+def _extract(
+    html: bytes,
+    url: str,
+    *,
+    outlet: str,
+    timezone: str,
+    language: str,
+    declared_charset: str | None,
+) -> ExtractedArticle | str:
+    """The article, or why the page is not one (exceptions with fields do not pickle)."""
+    try:
+        article = extract_article(
+            html,
+            url,
+            outlet=outlet,
+            timezone=timezone,
+            language=language,
+            declared_charset=declared_charset,
+        )
+    except NotAnArticle as exc:
+        return exc.reason
+    return ExtractedArticle(article, tuple(signature_of(article.title, article.body)))
+
+
+def _shared_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool, _workers
+    if _pool is None or _workers != workers:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        # Workers start from a fresh interpreter: forking a process that runs an
+        # event loop, threads and Redis connections is not safe.
+        _pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        _workers = workers
+    return _pool
+
+
+@atexit.register
+def _shutdown() -> None:
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
