@@ -1,13 +1,20 @@
 """Where new stories enter the alerting side: the one seam between crawling and alerts.
 
-Every new story is appended to the capped stream of recent stories, which
-`atalaia replay` and later stages read.
+Every new story is appended to the capped stream of recent stories (what `atalaia
+replay` reads) and matched against the watchlists in force; each match becomes an
+alert on the alert queue. All of it is queued in the caller's transaction, so it
+happens once or not at all.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import redis
 
+from alerts.active_watchlists import Compiled
+from alerts.alert import Alert
+from alerts.queue import AlertQueue
 from atalaia.redis_connection import Keys
 from atalaia.story import Story
 
@@ -16,11 +23,24 @@ def recent_stories_key(keys: Keys) -> str:
     return keys("stories")
 
 
-def accept_story(pipe: redis.client.Pipeline, keys: Keys, story: Story, *, max_recent: int) -> None:
-    """Queue, in the caller's transaction, what a new story sets off."""
+def accept_story(
+    pipe: redis.client.Pipeline,
+    keys: Keys,
+    story: Story,
+    *,
+    max_recent: int,
+    watchlists: Compiled | None,
+    queue: AlertQueue,
+    now: datetime,
+) -> list[Alert]:
+    """Queue, in the caller's transaction, what a new story sets off; returns its alerts."""
     pipe.xadd(
         recent_stories_key(keys),
         {"story": story.to_json(), "outlet": story.article.outlet},
         maxlen=max_recent,
         approximate=True,
     )
+    alerts = watchlists.alerts_for(story, now) if watchlists is not None else []
+    for alert in alerts:
+        queue.queue_create(pipe, alert)
+    return alerts

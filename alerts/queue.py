@@ -42,11 +42,17 @@ class AlertQueue:
 
     def create(self, alert: Alert) -> bool:
         """Record and enqueue `alert`; False when an alert with its id already exists."""
-        created = self._create(
-            keys=[self.record_key(alert.id), self.stream],
-            args=[alert.created_at.timestamp(), self.ttl, alert.to_json()],
-        )
-        return bool(created)
+        keys, args = self._arguments(alert)
+        return bool(self._create(keys=keys, args=args))
+
+    def queue_create(self, pipe: redis.client.Pipeline, alert: Alert) -> None:
+        """`create`, queued in the caller's transaction."""
+        keys, args = self._arguments(alert)
+        self._create(keys=keys, args=args, client=pipe)
+
+    def _arguments(self, alert: Alert) -> tuple[list[str], list[str | float]]:
+        keys = [self.record_key(alert.id), self.stream]
+        return keys, [alert.created_at.timestamp(), self.ttl, alert.to_json()]
 
     def exists(self, alert_id: str) -> bool:
         return bool(self.client.exists(self.record_key(alert_id)))

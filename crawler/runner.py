@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from twisted.internet import task
 
+from alerts.active_watchlists import ActiveWatchlists
 from atalaia.redis_connection import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Outlet
@@ -25,7 +26,11 @@ Progress = Callable[[int, int, dict[str, int]], None]
 
 
 def scrapy_settings(
-    settings: Settings, redis_url: str, *, log_level: str = "INFO"
+    settings: Settings,
+    redis_url: str,
+    *,
+    log_level: str = "INFO",
+    watchlists: ActiveWatchlists | None = None,
 ) -> ScrapySettings:
     """Scrapy settings from crawler.settings, with Atalaia's run-time values applied."""
     result = ScrapySettings()
@@ -42,6 +47,8 @@ def scrapy_settings(
             "ATALAIA_RECENT_STORIES": settings.recent_stories,
             "ATALAIA_ARTICLE_ATTEMPTS": settings.article_attempts,
             "ATALAIA_OUTLETS": str(settings.outlets_path),
+            "ATALAIA_WATCHLISTS": str(settings.watchlists_path),
+            "ATALAIA_ACTIVE_WATCHLISTS": watchlists,
             "USER_AGENT": settings.user_agent,
             "DOWNLOAD_TIMEOUT": settings.download_timeout,
             "DOWNLOAD_MAXSIZE": settings.download_maxsize,
@@ -60,6 +67,7 @@ def run_crawl(
     *,
     progress: Progress | None = None,
     log_level: str = "WARNING",
+    watchlists: ActiveWatchlists | None = None,
 ) -> CrawlSummary:
     """Crawl `outlets` once, concurrently, and return what each one did.
 
@@ -67,7 +75,9 @@ def run_crawl(
     others. Blocks until every outlet is done; runs the Twisted reactor, so it
     can be called once per process.
     """
-    process = CrawlerProcess(scrapy_settings(settings, redis_url, log_level=log_level))
+    process = CrawlerProcess(
+        scrapy_settings(settings, redis_url, log_level=log_level, watchlists=watchlists)
+    )
     started = time.monotonic()
     crawlers: dict[str, Crawler] = {}
     timings: dict[str, list[float]] = {}

@@ -10,7 +10,10 @@ from typing import Any
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 
+from alerts.active_watchlists import ActiveWatchlists
+from alerts.queue import AlertQueue
 from atalaia.redis_connection import EmbeddedRedis, Keys, connect
 from crawler.conditional_get import Validators
 from crawler.dedupe.seen_urls import SeenUrls
@@ -25,6 +28,8 @@ class CrawlServices:
     stories: StoryIndex
     validators: Validators
     recent_stories: int
+    alert_queue: AlertQueue
+    watchlists: ActiveWatchlists | None
 
 
 _services: weakref.WeakKeyDictionary[Crawler, CrawlServices] = weakref.WeakKeyDictionary()
@@ -61,7 +66,18 @@ def _build(crawler: Crawler) -> CrawlServices:
         stories=StoryIndex(client, keys, ttl=settings.getfloat("ATALAIA_STORY_TTL")),
         validators=Validators(client, keys, ttl=ttl),
         recent_stories=settings.getint("ATALAIA_RECENT_STORIES"),
+        alert_queue=AlertQueue(client, keys, ttl=ttl),
+        watchlists=_watchlists(settings),
     )
+
+
+def _watchlists(settings: Settings) -> ActiveWatchlists | None:
+    """The watchlists in force: the object the runner shares, or the file named."""
+    active = settings.get("ATALAIA_ACTIVE_WATCHLISTS")
+    if isinstance(active, ActiveWatchlists):
+        return active
+    path = settings.get("ATALAIA_WATCHLISTS")
+    return ActiveWatchlists(Path(path)) if path else None
 
 
 def _stopper(embedded: EmbeddedRedis) -> Any:

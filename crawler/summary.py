@@ -38,6 +38,7 @@ class OutletSummary:
     robots_forbidden: int = 0
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
+    matches: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, outlet: str, stats: dict[str, Any], seconds: float) -> OutletSummary:
@@ -45,6 +46,11 @@ class OutletSummary:
         for name in COUNTERS:
             setattr(summary, name, int(stats.get(f"atalaia/{name}", 0)))
         summary.error_messages = list(stats.get("atalaia/error_messages", []))
+        summary.matches = {
+            name.removeprefix("atalaia/matches/"): int(value)
+            for name, value in sorted(stats.items())
+            if name.startswith("atalaia/matches/")
+        }
         unhandled = int(stats.get("spider_exceptions/count", 0))
         if unhandled:
             summary.errors += unhandled
@@ -64,9 +70,18 @@ class CrawlSummary:
     def total(self, name: str) -> int:
         return sum(int(getattr(outlet, name)) for outlet in self.outlets)
 
+    def matches(self) -> dict[str, int]:
+        """Alerts created per watchlist, over every outlet."""
+        totals: dict[str, int] = {}
+        for outlet in self.outlets:
+            for watchlist, count in outlet.matches.items():
+                totals[watchlist] = totals.get(watchlist, 0) + count
+        return dict(sorted(totals.items()))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "seconds": round(self.seconds, 2),
             "totals": {name: self.total(name) for name in COUNTERS},
+            "matches": self.matches(),
             "outlets": [asdict(outlet) for outlet in self.outlets],
         }

@@ -10,6 +10,7 @@ fetched again on a later pass, and it is handed on exactly once.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from alerts.intake import accept_story
 from atalaia.story import Story
@@ -23,10 +24,21 @@ class StoryHandoffPipeline(CrawlPipeline):
         services = self.services
         article = item.article
         also = [article.canonical_url] if article.canonical_url else []
+        watchlists = services.watchlists.current if services.watchlists else None
         with services.client.pipeline(transaction=True) as handoff:  # all or nothing
-            accept_story(handoff, services.keys, item, max_recent=services.recent_stories)
+            alerts = accept_story(
+                handoff,
+                services.keys,
+                item,
+                max_recent=services.recent_stories,
+                watchlists=watchlists,
+                queue=services.alert_queue,
+                now=datetime.now(UTC),
+            )
             services.stories.mark_handed(handoff, item.id)
             services.seen_urls.done(article.outlet, article.url, time.time(), also, handoff)
             handoff.execute()
         self.count("new_stories")
+        for alert in alerts:
+            self.count(f"matches/{alert.watchlist_id}")
         return item

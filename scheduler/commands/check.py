@@ -6,14 +6,15 @@ import argparse
 import json
 from typing import Any
 
-from alerts.watchlists import WatchlistsConfig, load_watchlists
+from alerts.active_watchlists import ActiveWatchlists
+from alerts.watchlists import WatchlistsConfig
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet, load_catalogue
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = load_watchlists(settings.watchlists_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path).current.config
     plan = _plan(catalogue, watchlists)
     if args.json:
         print(json.dumps(plan, ensure_ascii=False, indent=2))

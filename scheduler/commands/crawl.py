@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from alerts.watchlists import load_watchlists
+from alerts.active_watchlists import ActiveWatchlists
 from atalaia.errors import RedisUnavailable
 from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
@@ -24,7 +24,7 @@ from crawler.summary import CrawlSummary
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = load_catalogue(settings.outlets_path)
-    load_watchlists(settings.watchlists_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path)
     outlets = catalogue.select(args.outlet_ids)
     if not outlets:
         print("atalaia: no enabled outlets to crawl", file=sys.stderr)
@@ -44,10 +44,13 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
                     )  # fmt: skip
 
                 summary = run_crawl(
-                    settings, outlets, service.url, progress=report, log_level=log_level
-                )
+                    settings, outlets, service.url, progress=report, log_level=log_level,
+                    watchlists=watchlists,
+                )  # fmt: skip
         else:
-            summary = run_crawl(settings, outlets, service.url, log_level=log_level)
+            summary = run_crawl(
+                settings, outlets, service.url, log_level=log_level, watchlists=watchlists
+            )
         try:
             record_outcome(service.client, Keys(settings.redis_prefix), summary, time.time())
         except redis.RedisError:
@@ -96,6 +99,12 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
     totals = [str(summary.total(name)) for _, name in columns[1:]]
     table.add_row("[bold]total[/bold]", *totals, f"{summary.seconds:.1f}s")
     console.print(table)
+    matches = summary.matches()
+    if matches:
+        listed = ", ".join(f"{watchlist}: {count}" for watchlist, count in matches.items())
+        console.print(f"Matches (new alerts) per watchlist: {listed}")
+    else:
+        console.print("No new story matched a watchlist.")
     for outlet in summary.outlets:
         for message in outlet.error_messages[:5]:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
