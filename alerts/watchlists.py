@@ -7,6 +7,8 @@ secrets never live in the file.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ class WebhookChannel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["webhook"]
-    url: str
+    url: str = Field(repr=False)  # chat apps' webhook URLs are secrets themselves
     secret: str = Field(default="", repr=False)
     format: Literal["standard", "slack", "discord", "teams"] = "standard"
     retry: tuple[str, ...] = DEFAULT_RETRY
@@ -44,9 +46,24 @@ class WebhookChannel(BaseModel):
     @field_validator("secret")
     @classmethod
     def _secret(cls, value: str) -> str:
-        if value and not value.startswith("whsec_"):
-            raise ValueError("a Standard Webhooks secret starts with 'whsec_'")
+        # Several secrets, separated by spaces, all sign each request (key rotation).
+        for position, secret in enumerate(value.split(), start=1):
+            if not secret.startswith("whsec_"):
+                raise ValueError(f"secret {position}: Standard Webhooks secrets start with whsec_")
+            encoded = secret.removeprefix("whsec_")
+            try:
+                key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+            except binascii.Error:
+                key = b""
+            if not key:
+                # Never echo the value: it is the secret.
+                raise ValueError(f"secret {position}: the part after 'whsec_' is not base64")
         return value
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The signing secrets: one, or several during a rotation."""
+        return tuple(self.secret.split())
 
     @field_validator("retry")
     @classmethod
@@ -56,7 +73,8 @@ class WebhookChannel(BaseModel):
         return values
 
     def __repr__(self) -> str:
-        return f"WebhookChannel(url={self.url!r}, format={self.format!r})"
+        parts = urlsplit(self.url)
+        return f"WebhookChannel(url='{parts.scheme}://{parts.hostname}/…', format={self.format!r})"
 
 
 class EmailChannel(BaseModel):
@@ -70,6 +88,7 @@ class EmailChannel(BaseModel):
     at: str = "08:00"
     timezone: str = "UTC"
     max_per_hour: int | None = Field(default=None, ge=1)
+    retry: tuple[str, ...] = DEFAULT_RETRY
 
     @field_validator("smtp_url")
     @classmethod
@@ -96,6 +115,13 @@ class EmailChannel(BaseModel):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown timezone {value!r}") from None
         return value
+
+    @field_validator("retry")
+    @classmethod
+    def _retry(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            parse_duration(value)
+        return values
 
     def __repr__(self) -> str:
         return f"EmailChannel(to={self.to!r}, mode={self.mode!r})"

@@ -95,14 +95,15 @@ class EmbeddedRedis:
     def owned(self) -> bool:
         return self._process is not None
 
-    def start(self, timeout: float = 15.0) -> str:
+    def start(self, timeout: float = 15.0, port: int | None = None) -> str:
+        """Start the server (on `port`, or a free one) and return its URL."""
         self.directory.mkdir(parents=True, exist_ok=True)
         running = self._running_url()
         if running:
             self.url = running
             log.info("using the embedded Redis already running at %s", running)
             return running
-        port = _free_port()
+        port = port or _free_port()
         command = [
             redis_server_binary(),
             "--bind", "127.0.0.1",

@@ -1,0 +1,271 @@
+"""The delivery state in Redis, for the dispatchers (redis.asyncio).
+
+Each write that moves responsibility for a delivery is one transaction, so a
+process that dies between two of them leaves a state another dispatcher can
+carry on from:
+
+- a channel is `delivered`, `dead` (dead-lettered), `retry` (its next attempt is
+  in `delivery:retries`) or `digest` (waiting in the channel's digest); the
+  stream entry is acknowledged and deleted only once every channel of its alert
+  is in one of these states;
+- `retry` and the member of the retries set are written together, as are `dead`
+  and the dead letter, and `digest` and the digest entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from alerts.alert import Alert
+from alerts.delivery.keys import DeliveryKeys, retry_member
+from alerts.queue import DISPATCHERS
+from atalaia.redis_connection import Keys
+
+DELIVERED = "delivered"
+RETRY = "retry"
+DIGEST = "digest"
+DEAD = "dead"
+SETTLED = frozenset({DELIVERED, RETRY, DIGEST, DEAD})
+
+Entry = tuple[str, dict[str, str] | None]
+
+# Due retries become in-flight attempts: their score moves to the end of a lease,
+# so a dispatcher that dies mid-attempt leaves them due again once it runs out.
+_CLAIM_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+for _, member in ipairs(due) do
+  redis.call('ZADD', KEYS[1], ARGV[2], member)
+end
+return due
+"""
+
+
+def text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class DeliveryStore:
+    def __init__(self, client: aioredis.Redis, keys: Keys, *, ttl: float = 30 * 86400) -> None:
+        self.client = client
+        self.k = DeliveryKeys(keys)
+        self.ttl = int(ttl)
+        self._claim_due = client.register_script(_CLAIM_DUE)
+        self._autoclaim_cursor = "0-0"
+
+    # -- the stream -------------------------------------------------------------------
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.client.xgroup_create(self.k.stream, DISPATCHERS, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def read_new(self, consumer: str, count: int, block_ms: int | None) -> list[Entry]:
+        reply: Any = await self.client.xreadgroup(
+            DISPATCHERS, consumer, {self.k.stream: ">"}, count=count, block=block_ms
+        )
+        return [_entry(i, f) for _, entries in (reply or []) for i, f in entries]
+
+    async def claim_stale(self, consumer: str, min_idle_ms: int, count: int) -> list[Entry]:
+        """Entries another dispatcher left pending for `min_idle_ms` (XAUTOCLAIM)."""
+        reply = await self.client.xautoclaim(
+            self.k.stream, DISPATCHERS, consumer, min_idle_ms, self._autoclaim_cursor, count=count
+        )
+        self._autoclaim_cursor = text(reply[0])
+        entries = [_entry(i, f) for i, f in reply[1]]
+        for deleted in reply[2] if len(reply) > 2 else ():
+            entries.append((text(deleted), None))
+        return entries
+
+    async def touch(self, consumer: str, entry_ids: Sequence[str]) -> None:
+        """Reset the idle time of entries still being worked on, so nobody claims them."""
+        if entry_ids:
+            await self.client.xclaim(
+                self.k.stream, DISPATCHERS, consumer, 0, list(entry_ids), justid=True
+            )
+
+    async def ack(self, entry_id: str) -> None:
+        async with self.client.pipeline(transaction=True) as pipe:
+            self._ack(pipe, entry_id)
+            await pipe.execute()
+
+    def _ack(self, pipe: Any, entry_id: str | None) -> None:
+        """Acknowledge and delete the stream entry, in the same transaction as `pipe`."""
+        if entry_id is not None:
+            pipe.xack(self.k.stream, DISPATCHERS, entry_id)
+            pipe.xdel(self.k.stream, entry_id)
+
+    async def backlog(self) -> int:
+        return int(await self.client.xlen(self.k.stream))
+
+    async def forget_consumer(self, consumer: str) -> None:
+        """Remove `consumer` from the group if it holds no pending entry."""
+        pending = await self.client.xpending_range(
+            self.k.stream, DISPATCHERS, min="-", max="+", count=1, consumername=consumer
+        )
+        if not pending:
+            await self.client.xgroup_delconsumer(self.k.stream, DISPATCHERS, consumer)
+
+    # -- per-channel state ----------------------------------------------------------------
+
+    async def states(self, alert_ids: Sequence[str]) -> list[dict[str, str]]:
+        """The per-channel states of several alerts, in one round trip."""
+        async with self.client.pipeline(transaction=False) as pipe:
+            for alert_id in alert_ids:
+                pipe.hgetall(self.k.state(alert_id))
+            replies = await pipe.execute()
+        return [{text(k): text(v) for k, v in raw.items() if text(k) != "alert"} for raw in replies]
+
+    async def mark_delivered(
+        self, alert_id: str, channel: str, ack: str | None = None, *, first_attempt: bool = False
+    ) -> None:
+        """Record a delivery; `first_attempt`: no retry or error was ever recorded for it."""
+        key = self.k.state(alert_id)
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hset(key, channel, DELIVERED)
+            pipe.expire(key, self.ttl)
+            if not first_attempt:
+                pipe.hdel(key, f"{channel}:error")
+                pipe.zrem(self.k.retries, retry_member(alert_id, channel))
+            self._ack(pipe, ack)
+            await pipe.execute()
+
+    async def schedule_retry(
+        self,
+        alert: Alert,
+        channel: str,
+        due: float,
+        attempts: int,
+        error: str,
+        ack: str | None = None,
+    ) -> None:
+        key = self.k.state(alert.id)
+        fields: dict[Any, Any] = {
+            channel: RETRY,
+            f"{channel}:attempts": attempts,
+            "alert": alert.to_json(),
+        }
+        if error:
+            fields[f"{channel}:error"] = error
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)
+            pipe.expire(key, self.ttl)
+            pipe.zadd(self.k.retries, {retry_member(alert.id, channel): due})
+            self._ack(pipe, ack)
+            await pipe.execute()
+
+    async def dead_letter(
+        self,
+        alert: Alert,
+        channel: str,
+        attempts: int,
+        error: str,
+        now: float,
+        ack: str | None = None,
+    ) -> str:
+        key = self.k.state(alert.id)
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.k.dead_letters, dead_letter_fields(alert, channel, attempts, error, now))
+            pipe.hset(key, mapping={channel: DEAD, f"{channel}:attempts": attempts})
+            pipe.expire(key, self.ttl)
+            pipe.zrem(self.k.retries, retry_member(alert.id, channel))
+            self._ack(pipe, ack)
+            reply = await pipe.execute()
+        return text(reply[0])
+
+    async def dead_letter_raw(self, entry_id: str, raw: str, error: str, now: float) -> None:
+        """An entry that is not an alert at all: kept as a dead letter, then acknowledged."""
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(
+                self.k.dead_letters,
+                {"alert_id": "", "channel": "", "attempts": 0, "error": error,
+                 "alert": raw, "failed_at": now},
+            )  # fmt: skip
+            pipe.xack(self.k.stream, DISPATCHERS, entry_id)
+            pipe.xdel(self.k.stream, entry_id)
+            await pipe.execute()
+
+    # -- retries ----------------------------------------------------------------------------
+
+    async def claim_due_retries(self, now: float, lease: float, limit: int) -> list[str]:
+        if limit <= 0:
+            return []
+        due = await self._claim_due(keys=[self.k.retries], args=[now, now + lease, limit])
+        return [text(member) for member in due]
+
+    async def retry_record(self, alert_id: str, channel: str) -> tuple[str, str, int] | None:
+        """(state, alert JSON, attempts so far) of a scheduled retry; None if gone."""
+        state, alert, attempts = await self.client.hmget(
+            self.k.state(alert_id), [channel, "alert", f"{channel}:attempts"]
+        )
+        if state is None or alert is None:
+            return None
+        return text(state), text(alert), int(attempts or 0)
+
+    async def drop_retry(self, alert_id: str, channel: str) -> None:
+        await self.client.zrem(self.k.retries, retry_member(alert_id, channel))
+
+    async def next_retry_due(self) -> float | None:
+        first = await self.client.zrange(self.k.retries, 0, 0, withscores=True)
+        return float(first[0][1]) if first else None
+
+    async def retries_waiting(self) -> int:
+        return int(await self.client.zcard(self.k.retries))
+
+    # -- disabled channels (410 Gone) -------------------------------------------------------
+
+    async def disable_channel(self, channel: str, reason: str, now: float) -> None:
+        record = json.dumps({"since": now, "reason": reason})
+        await self.client.hsetnx(self.k.disabled, channel, record)
+
+    async def disabled_channels(self) -> set[str]:
+        return {text(name) for name in await self.client.hkeys(self.k.disabled)}
+
+    # -- digests and the hourly cap of instant mails ----------------------------------------
+
+    async def hold_for_digest(
+        self, alert: Alert, channel: str, due: float, ack: str | None = None
+    ) -> None:
+        key = self.k.state(alert.id)
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping={channel: DIGEST, "alert": alert.to_json()})
+            pipe.expire(key, self.ttl)
+            pipe.zadd(self.k.digest(channel), {alert.id: alert.created_at.timestamp()})
+            pipe.set(self.k.digest(channel, "due"), due, nx=True)
+            pipe.zrem(self.k.retries, retry_member(alert.id, channel))
+            self._ack(pipe, ack)
+            await pipe.execute()
+
+    async def take_rate_slot(self, channel: str, now: float, cap: int) -> bool:
+        hour = int(now // 3600)
+        key = self.k.rate(channel, hour)
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 7200)
+            count, _ = await pipe.execute()
+        return int(count) <= cap
+
+
+def dead_letter_fields(
+    alert: Alert, channel: str, attempts: int, error: str, now: float
+) -> dict[Any, Any]:
+    return {
+        "alert_id": alert.id,
+        "channel": channel,
+        "attempts": attempts,
+        "error": error,
+        "alert": alert.to_json(),
+        "failed_at": now,
+    }
+
+
+def _entry(entry_id: Any, fields: Any) -> Entry:
+    if fields is None:
+        return text(entry_id), None
+    return text(entry_id), {text(k): text(v) for k, v in fields.items()}
