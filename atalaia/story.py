@@ -8,6 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from atalaia.article import Article
+from atalaia.redis_connection import Keys
+
+
+def also_in_key(keys: Keys, story_id: str) -> str:
+    """The Redis hash (outlet -> URL) of the other outlets that carried a story.
+
+    The crawler's story dedupe fills it as copies turn up; delivery reads it, so an
+    alert sent after a copy appeared names the copy too.
+    """
+    return keys("story", story_id, "also")
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,40 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefix of every Redis key (default: 'atalaia:'), to share one server",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in commands.ALL:
+        command.register(sub, common)
 
-    crawl = sub.add_parser(
-        "crawl", parents=[common], help="crawl outlets once now and print a summary",
-        description="Run one pass now over the chosen outlets (all enabled ones by default): "
-        "fetch their feeds, sitemaps and sections, extract and dedupe new articles, and print "
-        "a per-outlet summary. Exits non-zero only when the run itself cannot work.",
-    )  # fmt: skip
-    crawl.add_argument("outlet_ids", nargs="*", metavar="OUTLET", help="outlet ids to crawl")
-    crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
-    crawl.add_argument("--verbose", "-v", action="store_true", help="show the crawler's log")
-    crawl.set_defaults(handler=commands.crawl)
-
-    extract = sub.add_parser(
-        "extract", parents=[common], help="show what the extractor gets from a page",
-        description="Extract the article in an HTML page (a URL or a saved file) and print its "
-        "fields. Exit 1 when the page is not an article.",
-    )  # fmt: skip
-    extract.add_argument("source", metavar="URL|FILE", help="an http(s) URL or an HTML file")
-    extract.add_argument("--url", help="the original address of a saved FILE")
-    extract.add_argument(
-        "--outlet", metavar="ID",
-        help="read dates in this catalogue outlet's timezone (default: found from the URL)",
-    )  # fmt: skip
-    extract.add_argument("--timezone", help="timezone for dates without one (IANA name)")
-    extract.add_argument("--json", action="store_true", help="print the article as JSON")
-    extract.set_defaults(handler=commands.extract)
-
-    check = sub.add_parser(
-        "check", parents=[common], help="validate the files and print the plan",
-        description="Validate the outlet catalogue and the watchlists file and print what "
-        "would be crawled and watched. Exit 2 and name file, line and field on a mistake.",
-    )  # fmt: skip
-    check.add_argument("--json", action="store_true", help="print the plan as JSON")
-    check.set_defaults(handler=commands.check)
     return parser
 
 

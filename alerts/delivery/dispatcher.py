@@ -33,7 +33,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import httpx
@@ -54,6 +54,7 @@ from alerts.delivery.store import RETRY, SETTLED, DeliveryStore, Entry
 from alerts.delivery.webhook import WebhookSender, WebhookTimeouts, new_http_client
 from alerts.watchlists import EmailChannel, WebhookChannel
 from atalaia.redis_connection import Keys
+from atalaia.story import Copy, also_in_key
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class Dispatcher:
         self.stats = stats or DeliveryStats()
         self.clock = clock
         self.rng = rng or random.Random()
+        self.client = client
+        self.keys = keys
         self.store = DeliveryStore(client, keys, ttl=self.options.state_ttl)
         # One HTTP client per channel, its pool as large as the channel's concurrency:
         # httpx's pool costs grow with its size, and a slow channel keeps to its own.
@@ -381,7 +384,18 @@ class Dispatcher:
             return next_hour(now)
         return None
 
+    async def _with_current_copies(self, alert: Alert) -> Alert:
+        """The alert naming every outlet known to carry its story by now."""
+        copies = await self.client.hgetall(also_in_key(self.keys, alert.story_id))
+        if not copies:
+            return alert
+        known = {(c.outlet, c.url) for c in alert.also_in}
+        found = sorted((_text(k), _text(v)) for k, v in copies.items())
+        extra = tuple(Copy(o, u) for o, u in found if (o, u) not in known)
+        return replace(alert, also_in=alert.also_in + extra) if extra else alert
+
     async def _attempt(self, alert: Alert, name: str, channel: Channel) -> Attempt:
+        alert = await self._with_current_copies(alert)
         self._waiting[name] += 1
         try:
             async with self._per_channel[name]:
@@ -525,3 +539,7 @@ class Dispatcher:
 
 def _counts(stats: DeliveryStats) -> dict[str, Any]:
     return {**stats.totals(), "per_channel": dict(stats.delivered)}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

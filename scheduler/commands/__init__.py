@@ -1,7 +1,8 @@
-"""One module per `atalaia` command; each takes the parsed arguments and Settings."""
+"""One module per `atalaia` command: `register(subparsers, common)` adds its parser,
+and its handler takes the parsed arguments and Settings and returns the exit code."""
 
-from scheduler.commands.check import check
-from scheduler.commands.crawl import crawl
-from scheduler.commands.extract import extract
+from scheduler.commands import check, crawl, deliveries, extract
 
-__all__ = ["check", "crawl", "extract"]
+ALL = (crawl, extract, check, deliveries)
+
+__all__ = ["ALL"]

@@ -12,6 +12,16 @@ from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet, load_catalogue
 
 
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "check", parents=[common], help="validate the files and print the plan",
+        description="Validate the outlet catalogue and the watchlists file and print what "
+        "would be crawled and watched. Exit 2 and name file, line and field on a mistake.",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.set_defaults(handler=check)
+
+
 def check(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = load_catalogue(settings.outlets_path)
     watchlists = ActiveWatchlists(settings.watchlists_path).current.config

@@ -14,12 +14,32 @@ from rich.table import Table
 from rich.text import Text
 
 from alerts.active_watchlists import ActiveWatchlists
+from alerts.delivery.drain import drain_queued
+from alerts.delivery.stats import DeliverySummary
 from atalaia.errors import RedisUnavailable
 from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from crawler.catalogue import load_catalogue
+from crawler.catalogue import Outlet, load_catalogue
 from crawler.runner import record_outcome, run_crawl
 from crawler.summary import CrawlSummary
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "crawl", parents=[common], help="crawl outlets once now and print a summary",
+        description="Run one pass now over the chosen outlets (all enabled ones by default): "
+        "fetch their feeds, sitemaps and sections, extract and dedupe new articles, and print "
+        "a per-outlet summary. Exits non-zero only when the run itself cannot work.",
+    )  # fmt: skip
+    parser.add_argument("outlet_ids", nargs="*", metavar="OUTLET", help="outlet ids to crawl")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show the crawler's log")
+    parser.add_argument(
+        "--deliver-timeout", type=float, default=30.0, metavar="SECONDS",
+        help="after the crawl, deliver the new alerts for at most this long (default 30; "
+        "0 leaves them queued for the daemon)",
+    )  # fmt: skip
+    parser.set_defaults(handler=crawl)
 
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,44 +49,56 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     if not outlets:
         print("atalaia: no enabled outlets to crawl", file=sys.stderr)
         return 0
-    stderr = Console(stderr=True)
-    show_progress = stderr.is_terminal and not args.verbose
+    keys = Keys(settings.redis_prefix)
+    deliveries: DeliverySummary | None = None
     with open_redis(settings.redis_url, settings.data_dir) as service:
-        log_level = "INFO" if args.verbose else "ERROR"
-        if show_progress:
-            with _progress(stderr) as bar:
-                task = bar.add_task("crawling", total=len(outlets), stories=0, errors=0)
-
-                def report(done: int, total: int, totals: dict[str, int]) -> None:
-                    bar.update(
-                        task, completed=done, stories=totals["new_stories"],
-                        errors=totals["errors"],
-                    )  # fmt: skip
-
-                summary = run_crawl(
-                    settings, outlets, service.url, progress=report, log_level=log_level,
-                    watchlists=watchlists,
-                )  # fmt: skip
-        else:
-            summary = run_crawl(
-                settings, outlets, service.url, log_level=log_level, watchlists=watchlists
-            )
+        summary = _crawl(args, settings, outlets, service.url, watchlists)
         try:
-            record_outcome(service.client, Keys(settings.redis_prefix), summary, time.time())
+            record_outcome(service.client, keys, summary, time.time())
+            if args.deliver_timeout > 0:
+                channels = watchlists.current.config.channels
+                deliveries = drain_queued(service.url, keys, channels, args.deliver_timeout)
         except redis.RedisError:
             lost_redis = True
         else:
             lost_redis = False
     if args.json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        report = summary.to_dict()
+        report["deliveries"] = deliveries.to_dict() if deliveries else None
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print_summary(summary, Console())
+        if deliveries is not None:
+            print_deliveries(deliveries, Console())
     if lost_redis:
         raise RedisUnavailable(
             "lost the connection to Redis during the crawl; what was not finished stays "
-            "pending and is fetched again on the next pass"
+            "pending and is fetched again (or delivered) on the next pass"
         )
     return 0
+
+
+def _crawl(
+    args: argparse.Namespace,
+    settings: Settings,
+    outlets: list[Outlet],
+    redis_url: str,
+    watchlists: ActiveWatchlists,
+) -> CrawlSummary:
+    log_level = "INFO" if args.verbose else "ERROR"
+    stderr = Console(stderr=True)
+    if not stderr.is_terminal or args.verbose:
+        return run_crawl(settings, outlets, redis_url, log_level=log_level, watchlists=watchlists)
+    with _progress(stderr) as bar:
+        task = bar.add_task("crawling", total=len(outlets), stories=0, errors=0)
+
+        def report(done: int, total: int, totals: dict[str, int]) -> None:
+            bar.update(task, completed=done, stories=totals["new_stories"], errors=totals["errors"])
+
+        return run_crawl(
+            settings, outlets, redis_url, progress=report, log_level=log_level,
+            watchlists=watchlists,
+        )  # fmt: skip
 
 
 def _progress(console: Console) -> Progress:
@@ -110,3 +142,16 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
         if len(outlet.error_messages) > 5:
             console.print(f"{outlet.outlet}: … and {len(outlet.error_messages) - 5} more")
+
+
+def print_deliveries(summary: DeliverySummary, console: Console) -> None:
+    parts = [f"{summary.delivered} delivered"]
+    if summary.retrying:
+        parts.append(f"{summary.retrying} waiting for a retry")
+    if summary.held_for_digest:
+        parts.append(f"{summary.held_for_digest} held for a digest")
+    if summary.dead_lettered:
+        parts.append(f"{summary.dead_lettered} dead-lettered (see 'atalaia deliveries')")
+    if summary.left_queued:
+        parts.append(f"{summary.left_queued} left queued")
+    console.print("Alerts: " + ", ".join(parts) + f" in {summary.seconds:.1f}s")

@@ -18,6 +18,23 @@ from crawler.extraction.timezones import guess_timezone
 from crawler.urls import canonical_url
 
 
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "extract", parents=[common], help="show what the extractor gets from a page",
+        description="Extract the article in an HTML page (a URL or a saved file) and print its "
+        "fields. Exit 1 when the page is not an article.",
+    )  # fmt: skip
+    parser.add_argument("source", metavar="URL|FILE", help="an http(s) URL or an HTML file")
+    parser.add_argument("--url", help="the original address of a saved FILE")
+    parser.add_argument(
+        "--outlet", metavar="ID",
+        help="read dates in this catalogue outlet's timezone (default: found from the URL)",
+    )  # fmt: skip
+    parser.add_argument("--timezone", help="timezone for dates without one (IANA name)")
+    parser.add_argument("--json", action="store_true", help="print the article as JSON")
+    parser.set_defaults(handler=extract)
+
+
 def extract(args: argparse.Namespace, settings: Settings) -> int:
     body, url, charset = _read_source(args.source, args.url, settings)
     outlet = _outlet_for(args.outlet, url, settings)

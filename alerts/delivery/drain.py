@@ -1,0 +1,37 @@
+"""Deliver what is queued now, within a bound: what `atalaia crawl` does before it exits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+import redis.asyncio as aioredis
+
+from alerts.delivery.dispatcher import Dispatcher
+from alerts.delivery.stats import DeliverySummary
+from alerts.watchlists import EmailChannel, WebhookChannel
+from atalaia.redis_connection import Keys
+
+
+def drain_queued(
+    redis_url: str,
+    keys: Keys,
+    channels: Mapping[str, WebhookChannel | EmailChannel],
+    timeout: float,
+) -> DeliverySummary:
+    """Deliver queued alerts for up to `timeout` seconds; the rest stay queued."""
+    return asyncio.run(_drain(redis_url, keys, channels, timeout))
+
+
+async def _drain(
+    redis_url: str,
+    keys: Keys,
+    channels: Mapping[str, WebhookChannel | EmailChannel],
+    timeout: float,
+) -> DeliverySummary:
+    client = aioredis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30)
+    try:
+        async with Dispatcher(client, keys, channels) as dispatcher:
+            return await dispatcher.drain(timeout)
+    finally:
+        await client.aclose()
