@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import redis
 
 from atalaia.redis_connection import Keys
+from atalaia.story import also_in_key
 
 SHINGLE = 3
 MIN_WORDS = 40
@@ -195,7 +196,7 @@ class StoryIndex:
 
     def also_in(self, story_id: str) -> list[dict[str, str]]:
         """The other outlets that carried the story, with their URLs."""
-        raw = self.client.hgetall(self.keys("story", story_id, "also")) or {}
+        raw = self.client.hgetall(also_in_key(self.keys, story_id)) or {}
         return [{"outlet": _text(k), "url": _text(v)} for k, v in sorted(raw.items())]
 
 
