@@ -8,6 +8,7 @@ could not do its work (a mistake in a file, Redis unreachable, bad arguments).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("atalaia: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`atalaia ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
-
 from atalaia.article import Article, NotAnArticle
-from atalaia.errors import AtalaiaError, ConfigError
+from atalaia.errors import ConfigError
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet, load_catalogue
 from crawler.extraction.page import extract_article
 from crawler.extraction.timezones import guess_timezone
 from crawler.urls import canonical_url
+from scheduler.sources import read_source
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -36,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def extract(args: argparse.Namespace, settings: Settings) -> int:
-    body, url, charset = _read_source(args.source, args.url, settings)
+    body, url, charset = read_source(args.source, args.url, settings)
     outlet = _outlet_for(args.outlet, url, settings)
     timezone = args.timezone or (outlet.timezone if outlet else guess_timezone(url))
     try:
@@ -79,29 +77,6 @@ def render(article: Article) -> str:
         article.body,
     ]
     return "\n".join(lines)
-
-
-def _read_source(
-    source: str, given_url: str | None, settings: Settings
-) -> tuple[bytes, str, str | None]:
-    if urlsplit(source).scheme in ("http", "https"):
-        try:
-            response = httpx.get(
-                source,
-                headers={"User-Agent": settings.user_agent},
-                follow_redirects=True,
-                timeout=settings.download_timeout,
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise AtalaiaError(f"cannot fetch {source}: {exc}") from None
-        return response.content, given_url or str(response.url), response.charset_encoding
-    path = Path(source)
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise AtalaiaError(f"cannot read {source}: {exc.strerror}") from None
-    return body, given_url or path.resolve().as_uri(), None
 
 
 def _outlet_for(outlet_id: str | None, url: str, settings: Settings) -> Outlet | None:

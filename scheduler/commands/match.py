@@ -1,0 +1,135 @@
+"""`atalaia match`: test a query or a watchlist on a page, a file or stdin, like grep.
+
+Exit 0 when something matched, 1 when nothing did, 2 on an error (a bad query,
+an unreadable source).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+from rich.text import Text
+
+from alerts.active_watchlists import ActiveWatchlists, rule_for
+from alerts.matching import Matcher, RuleError, WatchlistMatch, WatchlistRule, compile_watchlists
+from atalaia.article import Article, NotAnArticle
+from atalaia.errors import AtalaiaError
+from atalaia.settings import Settings
+from crawler.extraction.page import extract_article
+from crawler.extraction.timezones import guess_timezone
+from scheduler.sources import read_source
+
+
+class BadQuery(AtalaiaError):
+    pass
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "match", parents=[common], help="test a query or watchlist on a URL, file or stdin",
+        description="Match a query (--query) or a watchlist of the watchlists file "
+        "(--watchlist) against SOURCE: a URL, an HTML or text file, or '-' for stdin (the "
+        "default). HTML is extracted first, so title:, lead: and body: apply; plain text "
+        "counts as the body. Exit 0 on a match, 1 on none, 2 on an error, like grep.",
+    )  # fmt: skip
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--query", "-q", metavar="QUERY", help="a query, e.g. 'Putin NEAR/5 Kim'")
+    which.add_argument("--watchlist", "-w", metavar="ID", help="a watchlist of the file")
+    parser.add_argument("source", nargs="?", default="-", metavar="SOURCE")
+    parser.add_argument("--url", help="the original address of a saved file")
+    parser.add_argument("--json", action="store_true", help="print the matches as JSON")
+    parser.set_defaults(handler=match)
+
+
+def match(args: argparse.Namespace, settings: Settings) -> int:
+    matcher = _matcher(args, settings)
+    body, url, charset = read_source(args.source, args.url, settings)
+    article = _article(body, url, charset)
+    found = matcher.match(article)
+    if args.json:
+        print(json.dumps(_as_json(article, found), ensure_ascii=False, indent=2))
+    else:
+        _print(found, Console(highlight=False, soft_wrap=True))
+    return 0 if found else 1
+
+
+def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
+    if args.watchlist is not None:
+        config = ActiveWatchlists(settings.watchlists_path).current.config
+        chosen = [w for w in config.watchlists if w.id == args.watchlist]
+        if not chosen:
+            known = ", ".join(w.id for w in config.watchlists) or "none"
+            raise AtalaiaError(f"unknown watchlist {args.watchlist!r} (watchlists: {known})")
+        return compile_watchlists([rule_for(chosen[0])])
+    try:
+        return compile_watchlists([WatchlistRule(id="query", name=args.query, query=args.query)])
+    except RuleError as exc:
+        error = exc.query_error
+        if error is None:
+            raise BadQuery(f"bad query: {exc.message}") from None
+        pointer = " " * (error.column - 1) + "^"
+        raise BadQuery(f"bad query: {error}\n  {error.query}\n  {pointer}") from None
+
+
+def _article(body: bytes, url: str, charset: str | None) -> Article:
+    """The article in HTML, extracted; plain text is the body of an untitled article."""
+    text = body.decode(charset or "utf-8", errors="replace")
+    if not _looks_like_html(text):
+        return Article(url=url, outlet="", title="", body=text)
+    try:
+        return extract_article(body, url, timezone=guess_timezone(url), declared_charset=charset)
+    except NotAnArticle as exc:
+        raise AtalaiaError(
+            f"{url}: not an article ({exc.reason}); save its text to match it"
+        ) from None
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:1000].lower()
+    return head.startswith("<") and any(
+        tag in head for tag in ("<html", "<head", "<body", "<!doctype")
+    )
+
+
+def _print(found: list[WatchlistMatch], console: Console) -> None:
+    if not found:
+        console.print("no match")
+        return
+    for watchlist in found:
+        console.print(Text(f"{watchlist.name}", style="bold"))
+        if not watchlist.hits:
+            console.print("  (matched by what the text does not contain)")
+        for hit in watchlist.hits:
+            line = Text(f"  {hit.field}: {hit.term}: ")
+            line.append(hit.snippet[: hit.start])
+            line.append(hit.snippet[hit.start : hit.end], style="bold reverse")
+            line.append(hit.snippet[hit.end :])
+            if not console.is_terminal:
+                line = Text(f"  {hit.field}: {hit.term}: {hit.marked('«', '»')}")
+            console.print(line)
+
+
+def _as_json(article: Article, found: list[WatchlistMatch]) -> dict[str, object]:
+    return {
+        "url": article.url,
+        "title": article.title,
+        "matched": bool(found),
+        "watchlists": [
+            {
+                "id": w.id,
+                "name": w.name,
+                "hits": [
+                    {
+                        "term": h.term,
+                        "field": h.field,
+                        "snippet": h.snippet,
+                        "hit": [h.start, h.end],
+                    }
+                    for h in w.hits
+                ],
+            }
+            for w in found
+        ],
+    }
