@@ -98,7 +98,11 @@ class Dispatcher:
         rng: random.Random | None = None,
         http: httpx.AsyncClient | None = None,
         mailer: Mailer | None = None,
+        on_delivered: Callable[[Alert, str, float], None] | None = None,
     ) -> None:
+        """`on_delivered(alert, channel, when)` is called after each instant delivery
+        (the daemon measures publication-to-alert latency with it)."""
+        self.on_delivered = on_delivered
         self.options = options or DispatcherOptions()
         self.stats = stats or DeliveryStats()
         self.clock = clock
@@ -418,6 +422,8 @@ class Dispatcher:
             )
             self.stats.delivered[name] += 1
             self.stats.observe_latency(now - alert.created_at.timestamp())
+            if self.on_delivered is not None:
+                self.on_delivered(alert, name, now)
             return
         if attempt.gone:
             log.error("channel %s answered 410 Gone: disabled until re-enabled", name)

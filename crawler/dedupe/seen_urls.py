@@ -52,6 +52,26 @@ return claimed
 """
 
 
+_RELEASE = """
+local now = tonumber(ARGV[1])
+local released = 0
+local n = (#ARGV - 1) / 2
+for i = 0, n - 1 do
+  local field = ARGV[2 + 2 * i]
+  local done = false
+  for k = 2, #KEYS do
+    if redis.call('HGET', KEYS[k], field) == 'd' then done = true break end
+  end
+  if not done then
+    redis.call('HSET', KEYS[2], field, 'r')
+    redis.call('ZADD', KEYS[1], now, ARGV[3 + 2 * i])
+    released = released + 1
+  end
+end
+return released
+"""
+
+
 @dataclass(frozen=True)
 class Retry:
     """What `failed` decided: fetch again on a later pass, or give up."""
@@ -78,6 +98,7 @@ class SeenUrls:
         self.lease = lease
         self.max_attempts = max_attempts
         self._claim = client.register_script(_CLAIM)
+        self._release = client.register_script(_RELEASE)
 
     def claim(self, outlet: str, urls: Sequence[str], now: float) -> list[str]:
         """The URLs of `urls` no crawler has seen or is fetching, now claimed by the caller.
@@ -116,6 +137,18 @@ class SeenUrls:
         pipe.hdel(self.keys("attempts", outlet), url)
         if own:
             pipe.execute()
+
+    def release(self, outlet: str, urls: Sequence[str], now: float) -> int:
+        """Give back claims of a crawl that ends (or stops) before finishing them: each
+        URL not done is due again at once, for the next pass, instead of after its lease.
+        Returns how many were released."""
+        if not urls:
+            return 0
+        args: list[bytes | str | float] = [now]
+        for url in urls:
+            args += [url_fingerprint(url), url]
+        keys = [self.keys("pending", outlet), *self._buckets(now)]
+        return int(self._release(keys=keys, args=args))
 
     def is_seen(self, url: str, now: float) -> bool:
         field = url_fingerprint(url)

@@ -15,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import redis
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -54,6 +56,8 @@ class OutletSpider(scrapy.Spider):
             catalogue = load_catalogue(Path(crawler.settings.get("ATALAIA_OUTLETS")))
             outlet = catalogue.select([outlet])[0]
         spider.outlet = outlet
+        spider.claimed = set()
+        crawler.signals.connect(spider.release_claims, signal=signals.spider_closed)
         spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
         spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
         spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
@@ -65,6 +69,7 @@ class OutletSpider(scrapy.Spider):
     sitemap_window: float
     sitemap_children: int
     max_links: int
+    claimed: set[str]
     extraction_workers: int
 
     @property
@@ -91,7 +96,10 @@ class OutletSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
-        yield from self._article_requests(self.services.seen_urls.due(self.outlet.id, time.time()))
+        due = self.services.seen_urls.due(self.outlet.id, time.time())
+        claimed = self.services.seen_urls.claim(self.outlet.id, due, time.time())
+        self.claimed.update(claimed)
+        yield from self._article_requests(claimed)
         for url in self.outlet.feeds:
             yield self._discovery_request(url, self.parse_feed)
         for url in self.outlet.sitemaps:
@@ -176,6 +184,7 @@ class OutletSpider(scrapy.Spider):
         urls = [link.url for link in links][: self.max_links]
         self.count("links_found", len(urls))
         claimed = self.services.seen_urls.claim(self.outlet.id, urls, time.time())
+        self.claimed.update(claimed)
         self.count("links_seen_before", len(urls) - len(claimed))
         # Validators are kept only now: every new link is claimed and pending, so a
         # crash from here on loses nothing even though the feed will answer 304.
@@ -188,6 +197,23 @@ class OutletSpider(scrapy.Spider):
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
         )
+
+    def release_claims(self, reason: str) -> None:
+        """At close, what this crawl claimed but did not finish is due again at once."""
+        try:
+            released = self.services.seen_urls.release(
+                self.outlet.id, sorted(self.claimed), time.time()
+            )
+        except redis.RedisError as exc:
+            self.logger.warning(
+                "%s: could not release claims (%s); they expire after their lease",
+                self.outlet.id,
+                exc,
+            )
+            return
+        if released:
+            self.logger.info("%s: %d unfinished articles left for the next pass (%s)",
+                             self.outlet.id, released, reason)  # fmt: skip
 
     def _article_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
         for url in urls:
