@@ -107,8 +107,8 @@ class Outlet(BaseModel):
     @field_validator("every")
     @classmethod
     def _every(cls, value: str | None) -> str | None:
-        if value is not None and parse_duration(value) < 10:
-            raise ValueError("polling more often than every 10s is not allowed")
+        if value is not None and parse_duration(value) < 1:
+            raise ValueError("polling more often than every second is not allowed")
         return value
 
     @field_validator("cron")

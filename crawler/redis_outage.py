@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import redis
-from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -38,12 +38,19 @@ def noting_redis_outage(errback: Callable[[Any, Failure], None]) -> Callable[[An
 class RedisOutageMiddleware:
     """Spider middleware: a Redis error raised by a callback becomes a counted error."""
 
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisOutageMiddleware:
+        return cls(crawler)
+
     def process_spider_exception(
-        self, response: Response, exception: BaseException, spider: Spider
+        self, response: Response, exception: BaseException
     ) -> Iterable[Any] | None:
         if not isinstance(exception, redis.RedisError):
             return None
-        note_error = getattr(spider, "note_error", None)
+        note_error = getattr(self.crawler.spider, "note_error", None)
         if note_error is None:
             return None
         note_error(redis_failure_message(response.url, exception))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis
 from scrapy import signals
@@ -18,6 +20,7 @@ from alerts.active_watchlists import ActiveWatchlists
 from atalaia.redis_connection import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Outlet
+from crawler.outlet_health import STORIES_DAY_TTL, stories_today_key
 from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
 
@@ -110,8 +113,15 @@ def run_crawl(
     return summary
 
 
-def record_outcome(client: redis.Redis, keys: Keys, summary: CrawlSummary, now: float) -> None:
-    """Keep each outlet's last pass in Redis, for `atalaia status`."""
+def record_outcome(
+    client: redis.Redis,
+    keys: Keys,
+    summary: CrawlSummary,
+    now: float,
+    timezones: Mapping[str, str],
+) -> None:
+    """Keep each outlet's last pass, and its day's count of new stories (the day in
+    the outlet's timezone, from `timezones`), in Redis for `atalaia status`."""
     pipe = client.pipeline()
     for outlet in summary.outlets:
         key = keys("outlet", outlet.outlet)
@@ -121,6 +131,12 @@ def record_outcome(client: redis.Redis, keys: Keys, summary: CrawlSummary, now: 
             pipe.hset(key, "last_success", now)
         else:
             pipe.hset(key, "last_error", (outlet.error_messages or ["error"])[0])
+        if outlet.new_stories:
+            zone = ZoneInfo(timezones.get(outlet.outlet, "UTC"))
+            day = datetime.fromtimestamp(now, zone).date()
+            counter = stories_today_key(keys, outlet.outlet, day)
+            pipe.incrby(counter, outlet.new_stories)
+            pipe.expire(counter, STORIES_DAY_TTL)
     pipe.execute()
 
 

@@ -54,7 +54,8 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     with open_redis(settings.redis_url, settings.data_dir) as service:
         summary = _crawl(args, settings, outlets, service.url, watchlists)
         try:
-            record_outcome(service.client, keys, summary, time.time())
+            zones = {outlet.id: outlet.timezone for outlet in outlets}
+            record_outcome(service.client, keys, summary, time.time(), zones)
             if args.deliver_timeout > 0:
                 channels = watchlists.current.config.channels
                 deliveries = drain_queued(service.url, keys, channels, args.deliver_timeout)

@@ -1,0 +1,123 @@
+"""`atalaia run`: the daemon (all roles, or the ones named with --role)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from typing import Any, cast
+
+from atalaia.errors import AtalaiaError
+from atalaia.settings import Settings
+
+log = logging.getLogger("atalaia.daemon")
+
+GRACE = 25.0  # seconds a graceful stop may take before the process just ends
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "run", parents=[common], help="run the daemon: schedule, crawl, match, deliver",
+        description="Run Atalaia in the background: crawl every enabled outlet on its "
+        "schedule, dedupe and match new stories, deliver the alerts. By default one process "
+        "plays every role; --role runs only some, so scheduler, crawler and dispatcher "
+        "processes on several machines share one Redis. SIGTERM or SIGINT stops it cleanly.",
+    )  # fmt: skip
+    parser.add_argument(
+        "--role", action="append", choices=["scheduler", "crawler", "dispatcher"],
+        help="run this role (repeatable; default: all three)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--metrics-address", default="127.0.0.1:9410", metavar="HOST:PORT",
+        help="serve /healthz and /metrics here (default 127.0.0.1:9410)",
+    )  # fmt: skip
+    parser.add_argument("--no-metrics", action="store_true", help="serve no /healthz or /metrics")
+    parser.add_argument(
+        "--log-format", choices=["text", "json"], default="text", help="log lines as text or JSON"
+    )
+    parser.add_argument(
+        "--crawl-concurrency", type=int, default=4, metavar="N",
+        help="outlets crawled at once by this process (default 4)",
+    )  # fmt: skip
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    install_asyncio_reactor()
+    from scheduler.logs import configure_logging
+
+    configure_logging(args.log_format)
+    from scheduler.health import parse_address
+
+    address = None if args.no_metrics else parse_address(args.metrics_address)
+    from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
+
+    from scheduler.service import serve
+
+    outcome: list[BaseException] = []
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, _stopper(stop, loop))
+        await serve(settings, args, address, stop)
+
+    def finished(result: object) -> None:
+        if isinstance(result, BaseException):
+            outcome.append(result)
+        elif hasattr(result, "value"):  # a twisted Failure
+            outcome.append(result.value)
+        _stop_reactor()
+
+    deferred = Deferred.fromFuture(asyncio.ensure_future(main()))
+    deferred.addBoth(finished)
+    cast(Any, reactor).run(installSignalHandlers=False)
+    if outcome:
+        error = outcome[0]
+        if isinstance(error, AtalaiaError):
+            raise error
+        raise AtalaiaError(f"the daemon stopped on an unexpected error: {error!r}") from error
+    return 0
+
+
+def install_asyncio_reactor() -> None:
+    """Scrapy's asyncio reactor, installed before anything imports Twisted's default one."""
+    import sys
+
+    if "twisted.internet.reactor" in sys.modules:
+        from twisted.internet import reactor
+
+        name = f"{type(reactor).__module__}.{type(reactor).__name__}"
+        if name != "twisted.internet.asyncioreactor.AsyncioSelectorReactor":
+            raise AtalaiaError(f"another Twisted reactor ({name}) was installed first")
+        return
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+
+
+def _stop_reactor() -> None:
+    from twisted.internet import reactor
+
+    cast(Any, reactor).stop()
+
+
+def _stopper(stop: asyncio.Event, loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
+    def request_stop() -> None:
+        if stop.is_set():
+            log.warning("second signal: stopping now")
+            _stop_reactor()
+            return
+        log.info("stopping: finishing or releasing what is in flight")
+        stop.set()
+        loop.call_later(GRACE, _give_up)
+
+    def _give_up() -> None:
+        log.error("did not stop within %.0fs: ending now; unfinished work stays queued", GRACE)
+        _stop_reactor()
+
+    return request_stop

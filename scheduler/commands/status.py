@@ -1,0 +1,187 @@
+"""`atalaia status`: per-outlet health, queue depths, dead letters and disabled channels.
+
+Read-only: it reads what the daemon and `atalaia crawl` keep in Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from atalaia.errors import RedisUnavailable
+from atalaia.redis_connection import Keys, open_redis
+from atalaia.settings import Settings
+from crawler.catalogue import Outlet, load_catalogue
+from crawler.outlet_health import OutletHealth, read_outlet_health
+from scheduler.metrics import Queues, read_queues
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "status", parents=[common], help="per-outlet health, queue depths, dead letters",
+        description="Show, for each outlet of the catalogue, its last crawl, last success, "
+        "last error, stories today (in the outlet's timezone) and next scheduled run; then "
+        "the crawl-job and alert queues (waiting and in progress), deliveries waiting for a "
+        "retry, dead letters and channels disabled by 410 Gone. Reads Redis only; exits 2 "
+        "when Redis cannot be reached.",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    parser.set_defaults(handler=status)
+
+
+@dataclass(frozen=True)
+class OutletStatus:
+    outlet: Outlet
+    health: OutletHealth
+    next_run: float | None
+
+    @property
+    def state(self) -> str:
+        return self.health.state if self.outlet.enabled else "disabled"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.health.to_dict(),
+            "name": self.outlet.name,
+            "enabled": self.outlet.enabled,
+            "state": self.state,
+            "timezone": self.outlet.timezone,
+            "next_run": self.next_run,
+        }
+
+
+@dataclass(frozen=True)
+class Status:
+    now: float
+    outlets: list[OutletStatus]
+    queues: Queues
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "now": self.now,
+            "outlets": [outlet.to_dict() for outlet in self.outlets],
+            **self.queues.to_dict(),
+        }
+
+
+def status(args: argparse.Namespace, settings: Settings) -> int:
+    catalogue = load_catalogue(settings.outlets_path)
+    keys = Keys(settings.redis_prefix)
+    with open_redis(settings.redis_url, settings.data_dir) as service:
+        try:
+            report = read_status(service.client, keys, catalogue.outlets, time.time())
+        except redis.RedisError as exc:
+            raise RedisUnavailable(f"lost the connection to Redis: {exc}") from None
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_status(report, Console())
+    return 0
+
+
+def read_status(client: redis.Redis, keys: Keys, outlets: Sequence[Outlet], now: float) -> Status:
+    healths = read_outlet_health(client, keys, [(o.id, o.zone) for o in outlets], now)
+    next_runs = _next_runs(client, keys, [o.id for o in outlets])
+    return Status(
+        now=now,
+        outlets=[
+            OutletStatus(outlet, health, next_runs.get(outlet.id))
+            for outlet, health in zip(outlets, healths, strict=True)
+        ],
+        queues=read_queues(client, keys),
+    )
+
+
+def _next_runs(client: redis.Redis, keys: Keys, outlet_ids: list[str]) -> dict[str, float]:
+    """When the scheduler will next put each outlet's crawl job on the stream."""
+    if not outlet_ids:
+        return {}
+    replies: Any = client.hmget(keys("schedule", "next"), outlet_ids)
+    runs = {}
+    for outlet_id, reply in zip(outlet_ids, replies, strict=True):
+        try:
+            runs[outlet_id] = float(reply)
+        except (TypeError, ValueError):
+            continue  # not scheduled (no daemon, or the outlet is disabled)
+    return runs
+
+
+STATE_STYLE = {"ok": "green", "failing": "red", "never": "yellow", "disabled": "dim"}
+
+
+def print_status(report: Status, console: Console) -> None:
+    table = Table(title=f"Outlets ({len(report.outlets)})", title_justify="left")
+    for title in ("outlet", "state", "last crawl", "last success", "stories today"):
+        table.add_column(title, justify="right" if title == "stories today" else "left")
+    table.add_column("errors", justify="right")
+    table.add_column("next run")
+    table.add_column("last error", overflow="fold")
+    now = report.now
+    for entry in report.outlets:
+        health = entry.health
+        errors = health.last_pass_errors
+        table.add_row(
+            entry.outlet.id,
+            Text(entry.state, style=STATE_STYLE.get(entry.state, "")),
+            _ago(health.last_crawl, now),
+            _ago(health.last_success, now),
+            str(health.stories_today),
+            Text(str(errors), style="red" if errors else ""),
+            _until(entry.next_run, now),
+            Text(health.last_error or "-", style="red" if entry.state == "failing" else "dim"),
+        )
+    console.print(table)
+    queues = report.queues
+    jobs, alerts = queues.crawl_jobs, queues.alerts
+    console.print(
+        f"Crawl jobs: {jobs.length} in the stream, {jobs.pending} in progress (group {jobs.group})"
+    )
+    console.print(
+        f"Alerts: {alerts.length} in the stream, {alerts.pending} in progress "
+        f"(group {alerts.group}), {queues.retries} waiting for a retry"
+    )
+    letters = f"Dead letters: {queues.dead_letters}"
+    if queues.dead_letters:
+        letters += " (list and retry them with 'atalaia deliveries')"
+    console.print(letters, highlight=False)
+    if not queues.disabled_channels:
+        console.print("Disabled channels: none")
+    for channel in queues.disabled_channels:
+        console.print(
+            Text.assemble(
+                "Disabled channel ", (channel.channel, "red"),
+                f" since {_ago(channel.since, now)}: {channel.reason} "
+                f"(re-enable with 'atalaia deliveries enable {channel.channel}')",
+            ),
+            highlight=False,
+        )  # fmt: skip
+
+
+def _ago(moment: float | None, now: float) -> str:
+    return "-" if moment is None else f"{_span(now - moment)} ago"
+
+
+def _until(moment: float | None, now: float) -> str:
+    if moment is None:
+        return "-"
+    return "due" if moment <= now else f"in {_span(moment - now)}"
+
+
+def _span(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"

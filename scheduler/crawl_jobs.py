@@ -1,0 +1,118 @@
+"""Crawl jobs: the scheduler's requests to crawl an outlet, shared by crawler processes.
+
+A job is an entry of the stream `crawl-jobs` read through the consumer group
+"crawlers". An outlet has at most one job queued or running at a time (a flag
+set when it is enqueued, cleared when it is done), so runs of one outlet never
+overlap. A job is acknowledged only once its crawl has finished; the job of a
+crawler that died stays pending and another crawler claims it once it has been
+idle for `claim_idle` seconds (a live crawler keeps its jobs fresh with `touch`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from atalaia.redis_connection import Keys
+
+CRAWLERS = "crawlers"
+
+_ENQUEUE = """
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3]) then
+  redis.call('XADD', KEYS[2], '*', 'outlet', ARGV[1], 'enqueued_at', ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    entry_id: str
+    outlet_id: str
+
+
+class CrawlJobs:
+    def __init__(
+        self, client: aioredis.Redis, keys: Keys, *, claim_idle: float = 60.0, max_age: float = 3600
+    ) -> None:
+        self.client = client
+        self.keys = keys
+        self.stream = keys("crawl-jobs")
+        self.claim_idle = claim_idle
+        self.max_age = int(max_age)
+        self._enqueue = client.register_script(_ENQUEUE)
+
+    def _flag(self, outlet_id: str) -> str:
+        return self.keys("crawl-job", outlet_id)
+
+    async def enqueue(self, outlet_id: str, now: float) -> bool:
+        """Queue a crawl of `outlet_id` unless one is already queued or running."""
+        created = await self._enqueue(
+            keys=[self._flag(outlet_id), self.stream], args=[outlet_id, f"{now:.3f}", self.max_age]
+        )
+        return bool(created)
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.client.xgroup_create(self.stream, CRAWLERS, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def take(self, consumer: str, count: int, block_ms: int) -> list[CrawlJob]:
+        """Jobs for this consumer: its own unfinished ones (after a restart), jobs
+        abandoned by a dead crawler, then new ones (waiting up to `block_ms`)."""
+        if count <= 0:
+            return []
+        jobs = await self._read(consumer, "0", count, None)
+        if len(jobs) < count:
+            jobs += await self._claim_abandoned(consumer, count - len(jobs))
+        if len(jobs) < count:
+            jobs += await self._read(consumer, ">", count - len(jobs), block_ms)
+        return jobs
+
+    async def touch(self, consumer: str, jobs: list[CrawlJob]) -> None:
+        """Reset the idle time of jobs still running, so no one claims them."""
+        if jobs:
+            await self.client.xclaim(
+                self.stream, CRAWLERS, consumer, 0, [j.entry_id for j in jobs], justid=True
+            )
+
+    async def done(self, job: CrawlJob) -> None:
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xack(self.stream, CRAWLERS, job.entry_id)
+            pipe.xdel(self.stream, job.entry_id)
+            pipe.delete(self._flag(job.outlet_id))
+            await pipe.execute()
+
+    async def depth(self) -> int:
+        return int(await self.client.xlen(self.stream))
+
+    async def _read(
+        self, consumer: str, start: str, count: int, block_ms: int | None
+    ) -> list[CrawlJob]:
+        reply: Any = await self.client.xreadgroup(
+            CRAWLERS, consumer, {self.stream: start}, count=count, block=block_ms
+        )
+        jobs = []
+        for _, entries in reply or []:
+            for entry_id, fields in entries:
+                if fields:
+                    jobs.append(_job(entry_id, fields))
+        return jobs
+
+    async def _claim_abandoned(self, consumer: str, count: int) -> list[CrawlJob]:
+        reply: Any = await self.client.xautoclaim(
+            self.stream, CRAWLERS, consumer, int(self.claim_idle * 1000), "0-0", count=count
+        )
+        entries = reply[1] if reply else []
+        return [_job(entry_id, fields) for entry_id, fields in entries if fields]
+
+
+def _job(entry_id: bytes | str, fields: dict[bytes, bytes]) -> CrawlJob:
+    entry = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return CrawlJob(entry, fields[b"outlet"].decode())

@@ -1,0 +1,79 @@
+"""Crawling one outlet inside the daemon's event loop: a new Scrapy crawler per run."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import redis
+from scrapy.crawler import AsyncCrawlerRunner
+
+from atalaia.redis_connection import Keys
+from crawler.catalogue import Outlet
+from crawler.runner import record_outcome
+from crawler.spiders.outlet import OutletSpider
+from crawler.summary import CrawlSummary, OutletSummary
+
+log = logging.getLogger("atalaia.crawl")
+
+
+class OutletCrawls:
+    """Runs outlet crawls with one AsyncCrawlerRunner, records and reports each one."""
+
+    def __init__(
+        self,
+        runner: AsyncCrawlerRunner,
+        client: redis.Redis,
+        keys: Keys,
+        on_finished: Callable[[OutletSummary], None] | None = None,
+    ) -> None:
+        self.runner = runner
+        self.client = client
+        self.keys = keys
+        self.on_finished = on_finished
+
+    async def crawl(self, outlet: Outlet) -> tuple[OutletSummary, bool]:
+        """Crawl `outlet` once; returns its summary and whether the crawl ran to its end
+        (False when it was stopped, e.g. by a shutdown)."""
+        crawler = self.runner.create_crawler(OutletSpider)
+        started = time.monotonic()
+        await self.runner.crawl(crawler, outlet=outlet)
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        summary = OutletSummary.from_stats(outlet.id, stats, time.monotonic() - started)
+        finished = stats.get("finish_reason") == "finished"
+        try:
+            record_outcome(
+                self.client,
+                self.keys,
+                CrawlSummary([summary], summary.seconds),
+                time.time(),
+                {outlet.id: outlet.timezone},
+            )
+        except redis.RedisError as exc:
+            log.warning("%s: could not record the crawl's outcome: %s", outlet.id, exc)
+        log.info(
+            "crawl %s: %d feeds, %d not modified, %d new stories, %d duplicates, "
+            "%d non-articles, %d errors in %.1fs%s",
+            outlet.id, summary.feeds_fetched + summary.sections_fetched, summary.not_modified,
+            summary.new_stories, summary.duplicates, summary.non_articles, summary.errors,
+            summary.seconds, "" if finished else f" (stopped: {stats.get('finish_reason')})",
+            extra={"outlet": outlet.id, "crawl": _fields(summary)},
+        )  # fmt: skip
+        for message in summary.error_messages[:3]:
+            log.warning("crawl %s: %s", outlet.id, message, extra={"outlet": outlet.id})
+        if self.on_finished is not None:
+            self.on_finished(summary)
+        return summary, finished
+
+
+def _fields(summary: OutletSummary) -> dict[str, int | float]:
+    return {
+        "seconds": summary.seconds,
+        "feeds_fetched": summary.feeds_fetched,
+        "not_modified": summary.not_modified,
+        "new_stories": summary.new_stories,
+        "duplicates": summary.duplicates,
+        "non_articles": summary.non_articles,
+        "errors": summary.errors,
+    }

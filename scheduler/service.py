@@ -1,0 +1,63 @@
+"""Assembling the daemon: files, Redis, metrics and health endpoint, then the roles."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+import redis
+
+from alerts.active_watchlists import ActiveWatchlists
+from atalaia.redis_connection import Keys, open_redis, redact
+from atalaia.settings import Settings
+from crawler.catalogue import load_catalogue
+from scheduler.daemon import ROLES, Daemon, DaemonOptions
+from scheduler.health import serve_health
+from scheduler.metrics import Metrics
+
+log = logging.getLogger("atalaia.daemon")
+
+
+async def serve(
+    settings: Settings,
+    args: argparse.Namespace,
+    address: tuple[str, int] | None,
+    stop: asyncio.Event,
+) -> None:
+    catalogue = load_catalogue(settings.outlets_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path)
+    roles = frozenset(args.role or ROLES)
+    with open_redis(settings.redis_url, settings.data_dir) as service:
+        log.info("Redis at %s", redact(service.url))
+        metrics = Metrics()
+        daemon = Daemon(
+            settings,
+            catalogue,
+            watchlists,
+            service.url,
+            metrics,
+            DaemonOptions(roles=roles, crawl_concurrency=args.crawl_concurrency),
+        )
+        scrape_client = redis.Redis.from_url(
+            service.url, socket_connect_timeout=2, socket_timeout=5
+        )
+        metrics.watch(
+            daemon.delivery_stats if "dispatcher" in roles else None,
+            scrape_client,
+            Keys(settings.redis_prefix),
+            outlets=[outlet.id for outlet in catalogue.enabled],
+        )
+        server = None
+        if address is not None:
+            server = await serve_health(
+                address[0], address[1], healthy=daemon.healthy, metrics=metrics.render
+            )
+            log.info("health and metrics on http://%s:%d/healthz and /metrics", *address)
+        try:
+            await daemon.run(stop)
+        finally:
+            scrape_client.close()
+            if server is not None:
+                server.close()
+                await server.wait_closed()
