@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/atalaia crawl
+	$(BIN)/atalaia run
 
 crawl: $(STAMP)
 	$(BIN)/atalaia crawl
@@ -32,6 +32,8 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python -m bench.crawl_bench
 	$(BIN)/python -m bench.matching_bench
+	$(BIN)/python -m bench.delivery_bench
+	$(BIN)/python -m bench.latency_bench
 	@if [ -d ../shared/realpages ]; then $(BIN)/python -m bench.extraction_eval ../shared/realpages; fi
 
 clean:
