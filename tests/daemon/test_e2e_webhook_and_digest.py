@@ -85,7 +85,7 @@ def test_published_article_reaches_webhook_mail_and_digest(
                             "notify": ["equipe", "plantao", "analistas"],
                         },
                     ],
-                },  # fmt: skip
+                },
                 allow_unicode=True,
             ),
             encoding="utf-8",
