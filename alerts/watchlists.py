@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from atalaia.durations import parse_duration
 from atalaia.errors import ConfigError, ConfigErrors
+from atalaia.fields import Duration, HttpUrl, Timezone
 from atalaia.yamlfile import YamlDocument, expand_environment, load_yaml, validate
 
 DEFAULT_RETRY = ("5s", "5m", "30m", "2h", "5h", "10h")
@@ -30,18 +29,10 @@ class WebhookChannel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["webhook"]
-    url: str = Field(repr=False)  # chat apps' webhook URLs are secrets themselves
+    url: HttpUrl = Field(repr=False)  # chat apps' webhook URLs are secrets themselves
     secret: str = Field(default="", repr=False)
     format: Literal["standard", "slack", "discord", "teams"] = "standard"
-    retry: tuple[str, ...] = DEFAULT_RETRY
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("not an http(s) URL")
-        return value
+    retry: tuple[Duration, ...] = DEFAULT_RETRY
 
     @field_validator("secret")
     @classmethod
@@ -65,13 +56,6 @@ class WebhookChannel(BaseModel):
         """The signing secrets: one, or several during a rotation."""
         return tuple(self.secret.split())
 
-    @field_validator("retry")
-    @classmethod
-    def _retry(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            parse_duration(value)
-        return values
-
     def __repr__(self) -> str:
         parts = urlsplit(self.url)
         return f"WebhookChannel(url='{parts.scheme}://{parts.hostname}/…', format={self.format!r})"
@@ -86,9 +70,9 @@ class EmailChannel(BaseModel):
     smtp_url: str = Field(repr=False)
     mode: Literal["instant", "digest"] = "instant"
     at: str = "08:00"
-    timezone: str = "UTC"
+    timezone: Timezone = "UTC"
     max_per_hour: int | None = Field(default=None, ge=1)
-    retry: tuple[str, ...] = DEFAULT_RETRY
+    retry: tuple[Duration, ...] = DEFAULT_RETRY
 
     @field_validator("smtp_url")
     @classmethod
@@ -106,22 +90,6 @@ class EmailChannel(BaseModel):
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
             raise ValueError(f'not a time of day: {value!r} (write e.g. "08:00")')
         return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {value!r}") from None
-        return value
-
-    @field_validator("retry")
-    @classmethod
-    def _retry(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            parse_duration(value)
-        return values
 
     def __repr__(self) -> str:
         return f"EmailChannel(to={self.to!r}, mode={self.mode!r})"

@@ -10,27 +10,16 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from atalaia.durations import parse_duration
 from atalaia.errors import AtalaiaError, ConfigErrors
+from atalaia.fields import HttpUrl, Timezone, check_http_url
 from atalaia.yamlfile import YamlDocument, load_yaml, validate
 
 OUTLET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {value!r}")
-    return value
-
-
-HttpUrl = Annotated[str, Field(min_length=8)]
 
 
 class Section(BaseModel):
@@ -40,8 +29,6 @@ class Section(BaseModel):
 
     url: HttpUrl
     articles: str
-
-    _check_url = field_validator("url")(_http_url)
 
     @field_validator("articles")
     @classmethod
@@ -62,7 +49,7 @@ class Outlet(BaseModel):
     name: str
     country: str = Field(default="", max_length=2)
     language: str = "pt"
-    timezone: str = "UTC"
+    timezone: Timezone = "UTC"
     homepage: str = ""
     feeds: tuple[HttpUrl, ...] = ()
     sitemaps: tuple[HttpUrl, ...] = ()
@@ -81,28 +68,10 @@ class Outlet(BaseModel):
             )
         return value
 
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone {value!r} (use an IANA name such as America/Sao_Paulo)"
-            ) from None
-        return value
-
-    @field_validator("feeds", "sitemaps", mode="after")
-    @classmethod
-    def _urls(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            _http_url(value)
-        return values
-
     @field_validator("homepage")
     @classmethod
     def _homepage(cls, value: str) -> str:
-        return _http_url(value) if value else value
+        return check_http_url(value) if value else value
 
     @field_validator("every")
     @classmethod
