@@ -29,6 +29,13 @@ class Settings:
     story_ttl: float = 7 * 86400.0
     sitemap_window: float = 2 * 86400.0
     claim_lease: float = 900.0
+    # The daemon's coordination timings (operators rarely change them; tests shorten
+    # them): how long the scheduler leader's lease lives without renewal, so a standby
+    # leads within this long of the leader's death (ATALAIA_LEASE_TTL), and how long a
+    # crawl job stays pending with a dead crawler before another crawler claims it
+    # (ATALAIA_CLAIM_IDLE).
+    lease_ttl: float = 15.0
+    claim_idle: float = 60.0
     recent_stories: int = 50_000
     user_agent: str = USER_AGENT
     download_timeout: float = 20.0
@@ -50,6 +57,8 @@ class Settings:
             "ATALAIA_STORY_TTL": ("story_ttl", parse_duration),
             "ATALAIA_SITEMAP_WINDOW": ("sitemap_window", parse_duration),
             "ATALAIA_CLAIM_LEASE": ("claim_lease", parse_duration),
+            "ATALAIA_LEASE_TTL": ("lease_ttl", _positive_duration),
+            "ATALAIA_CLAIM_IDLE": ("claim_idle", _positive_duration),
             "ATALAIA_DOWNLOAD_TIMEOUT": ("download_timeout", parse_duration),
             "ATALAIA_USER_AGENT": ("user_agent", str),
         }
@@ -62,3 +71,10 @@ class Settings:
                     raise AtalaiaError(f"{variable}: {exc}") from None
         values.update({k: v for k, v in given.items() if v is not None})
         return replace(cls(), **values)  # type: ignore[arg-type]
+
+
+def _positive_duration(text: str) -> float:
+    seconds = parse_duration(text)
+    if seconds <= 0:
+        raise ValueError(f"must be more than zero: {text!r}")
+    return seconds

@@ -6,6 +6,7 @@ set when it is enqueued, cleared when it is done), so runs of one outlet never
 overlap. A job is acknowledged only once its crawl has finished; the job of a
 crawler that died stays pending and another crawler claims it once it has been
 idle for `claim_idle` seconds (a live crawler keeps its jobs fresh with `touch`).
+A crawler that stops cleanly `release`s its unfinished jobs: claimable at once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from redis.exceptions import ResponseError
 from atalaia.redis_connection import Keys
 
 CRAWLERS = "crawlers"
+RELEASED_IDLE = 86400.0  # a released job looks this long abandoned (seconds)
 
 _ENQUEUE = """
 if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3]) then
@@ -63,12 +65,15 @@ class CrawlJobs:
             if "BUSYGROUP" not in str(exc):
                 raise
 
-    async def take(self, consumer: str, count: int, block_ms: int) -> list[CrawlJob]:
-        """Jobs for this consumer: its own unfinished ones (after a restart), jobs
+    async def take(
+        self, consumer: str, count: int, block_ms: int, *, resume: bool = True
+    ) -> list[CrawlJob]:
+        """Jobs for this consumer: its own unfinished ones (with `resume`: a caller
+        that is running them already passes False, or it gets them again), jobs
         abandoned by a dead crawler, then new ones (waiting up to `block_ms`)."""
         if count <= 0:
             return []
-        jobs = await self._read(consumer, "0", count, None)
+        jobs = await self._read(consumer, "0", count, None) if resume else []
         if len(jobs) < count:
             jobs += await self._claim_abandoned(consumer, count - len(jobs))
         if len(jobs) < count:
@@ -81,6 +86,17 @@ class CrawlJobs:
             await self.client.xclaim(
                 self.stream, CRAWLERS, consumer, 0, [j.entry_id for j in jobs], justid=True
             )
+
+    async def release(self, consumer: str, jobs: list[CrawlJob]) -> None:
+        """Give back jobs this consumer will not finish (it is stopping): they stay
+        pending, but look long abandoned, so the next crawler to look claims them at
+        once rather than after `claim_idle`."""
+        if jobs:
+            idle_ms = int(max(self.claim_idle, RELEASED_IDLE) * 1000)
+            await self.client.xclaim(
+                self.stream, CRAWLERS, consumer, 0, [j.entry_id for j in jobs],
+                idle=idle_ms, justid=True,
+            )  # fmt: skip
 
     async def done(self, job: CrawlJob) -> None:
         async with self.client.pipeline(transaction=True) as pipe:

@@ -33,11 +33,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from scrapy.crawler import AsyncCrawlerRunner
 
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.alert import Alert
-from alerts.delivery import DeliveryStats, Dispatcher
+from alerts.delivery import DeliveryStats, Dispatcher, DispatcherOptions
 from atalaia.redis_connection import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet
@@ -81,11 +84,13 @@ class Daemon:
         self.metrics = metrics
         self.options = options
         self.keys = Keys(settings.redis_prefix)
+        # One retry, on a fresh connection: after Redis restarts, the pool's idle
+        # connections are dead, and the first command on each would fail.
         self.client = aioredis.Redis.from_url(
-            redis_url, socket_connect_timeout=2, socket_timeout=10
+            redis_url, socket_connect_timeout=2, socket_timeout=10, retry=AsyncRetry(NoBackoff(), 1)
         )
         self.sync_client = redis.Redis.from_url(
-            redis_url, socket_connect_timeout=2, socket_timeout=10
+            redis_url, socket_connect_timeout=2, socket_timeout=10, retry=Retry(NoBackoff(), 1)
         )
         self.jobs = CrawlJobs(self.client, self.keys, claim_idle=options.claim_idle)
         self.lease = LeaderLease(self.client, self.keys, options.consumer, options.lease_ttl)
@@ -194,12 +199,25 @@ class Daemon:
         crawls = OutletCrawls(runner, self.sync_client, self.keys, self.metrics.crawl_finished)
         running: dict[str, tuple[CrawlJob, asyncio.Task[bool]]] = {}
         last_touch = time.monotonic()
+        resume = True
         await self._until_redis(stop, "crawler", self.jobs.ensure_group)
         while not stop.is_set():
             free = self.options.crawl_concurrency - len(running)
-            taken = await self._guarded(
-                "crawler", self.jobs.take(self.options.consumer, free, block_ms=1000)
-            )
+            if free > 0:
+                taken = await self._guarded(
+                    "crawler",
+                    self.jobs.take(self.options.consumer, free, block_ms=1000, resume=resume),
+                )
+                resume = resume and taken is None  # its own unfinished jobs: read once
+            else:
+                # Every slot busy: wait for a crawl to end. (Looping on would never
+                # yield to the event loop, starving the very crawls it waits for.)
+                taken = []
+                await asyncio.wait(
+                    [task for _, task in running.values()],
+                    timeout=1.0,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
             for job in taken or []:
                 if job.entry_id not in running:
                     task = asyncio.ensure_future(self._crawl_job(crawls, job))
@@ -213,14 +231,23 @@ class Daemon:
                         )
             if time.monotonic() - last_touch > self.options.touch_every:
                 jobs = [job for job, _ in running.values()]
-                await self._guarded("crawler", self.jobs.touch(self.options.consumer, jobs))
+                if jobs:  # (as above: no call, no news about Redis)
+                    await self._guarded("crawler", self.jobs.touch(self.options.consumer, jobs))
                 last_touch = time.monotonic()
             if not running and not taken:
                 await _sleep(stop, 0.5)
         await runner.stop()
         if running:
             await asyncio.wait([task for _, task in running.values()])
-            log.info("stopped %d running crawls; their jobs stay queued", len(running))
+            finished = [job for job, task in running.values() if task.result()]
+            unfinished = [job for job, task in running.values() if not task.result()]
+            for job in finished:
+                await self._guarded("crawler", self.jobs.done(job))
+            await self._guarded("crawler", self.jobs.release(self.options.consumer, unfinished))
+            log.info(
+                "stopped %d running crawls; %d jobs released for another crawler",
+                len(running), len(unfinished),
+            )  # fmt: skip
 
     async def _crawl_job(self, crawls: OutletCrawls, job: CrawlJob) -> bool:
         """Run one job; True when it is done (to acknowledge), False to leave it queued."""
@@ -242,6 +269,7 @@ class Daemon:
             self.client,
             self.keys,
             self.watchlists.current.config.channels,
+            options=DispatcherOptions(claim_idle=self.options.claim_idle),
             stats=self.delivery_stats,
             on_delivered=self._delivered,
         ) as dispatcher:

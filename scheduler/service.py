@@ -7,6 +7,8 @@ import asyncio
 import logging
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from alerts.active_watchlists import ActiveWatchlists
 from atalaia.redis_connection import Keys, open_redis, redact
@@ -37,10 +39,17 @@ async def serve(
             watchlists,
             service.url,
             metrics,
-            DaemonOptions(roles=roles, crawl_concurrency=args.crawl_concurrency),
+            DaemonOptions(
+                roles=roles,
+                crawl_concurrency=args.crawl_concurrency,
+                lease_ttl=settings.lease_ttl,
+                claim_idle=settings.claim_idle,
+                # a running job is touched well within claim_idle, so no one claims it
+                touch_every=min(10.0, settings.claim_idle / 3),
+            ),
         )
         scrape_client = redis.Redis.from_url(
-            service.url, socket_connect_timeout=2, socket_timeout=5
+            service.url, socket_connect_timeout=2, socket_timeout=5, retry=Retry(NoBackoff(), 1)
         )
         metrics.watch(
             daemon.delivery_stats if "dispatcher" in roles else None,
