@@ -13,6 +13,8 @@ import atexit
 import functools
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from atalaia.article import NotAnArticle
@@ -92,10 +94,25 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
         # Workers start from a fresh interpreter: forking a process that runs an
         # event loop, threads and Redis connections is not safe.
         _pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
         )
         _workers = workers
     return _pool
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the crawl process is gone (killed with SIGKILL, say),
+    rather than linger as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 @atexit.register
