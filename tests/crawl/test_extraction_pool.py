@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 from .crawling import ROOT
 
@@ -40,8 +41,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        return stat.read().split()[2] != "Z"
+    return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").split()[2] != "Z"
 
 
 def test_workers_exit_when_the_crawl_process_is_killed() -> None:
