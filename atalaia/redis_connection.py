@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import NoBackoff
 
 from atalaia.errors import RedisUnavailable
 
@@ -211,3 +214,21 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def async_client(url: str, *, max_connections: int = 256) -> aioredis.Redis:
+    """An asyncio client for long-running work (the daemon, dispatchers).
+
+    Its pool waits for a free connection rather than failing when many tasks use
+    Redis at once (redis-py's default pool has 100 and raises past that), and a
+    command that meets a connection Redis closed (after a restart) is retried
+    once on a fresh one.
+    """
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=30,
+        socket_connect_timeout=2,
+        socket_timeout=10,
+    )
+    return aioredis.Redis(connection_pool=pool, retry=AsyncRetry(NoBackoff(), 1))

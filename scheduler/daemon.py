@@ -28,12 +28,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import redis
-import redis.asyncio as aioredis
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from scrapy.crawler import AsyncCrawlerRunner
@@ -41,7 +39,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.alert import Alert
 from alerts.delivery import DeliveryStats, Dispatcher, DispatcherOptions
-from atalaia.redis_connection import Keys
+from atalaia.redis_connection import Keys, async_client
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet
 from crawler.runner import scrapy_settings
@@ -86,9 +84,7 @@ class Daemon:
         self.keys = Keys(settings.redis_prefix)
         # One retry, on a fresh connection: after Redis restarts, the pool's idle
         # connections are dead, and the first command on each would fail.
-        self.client = aioredis.Redis.from_url(
-            redis_url, socket_connect_timeout=2, socket_timeout=10, retry=AsyncRetry(NoBackoff(), 1)
-        )
+        self.client = async_client(redis_url)
         self.sync_client = redis.Redis.from_url(
             redis_url, socket_connect_timeout=2, socket_timeout=10, retry=Retry(NoBackoff(), 1)
         )

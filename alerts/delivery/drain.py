@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
-import redis.asyncio as aioredis
-
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.delivery.stats import DeliverySummary
 from alerts.watchlists import EmailChannel, WebhookChannel
-from atalaia.redis_connection import Keys
+from atalaia.redis_connection import Keys, async_client
 
 
 def drain_queued(
@@ -29,7 +27,7 @@ async def _drain(
     channels: Mapping[str, WebhookChannel | EmailChannel],
     timeout: float,
 ) -> DeliverySummary:
-    client = aioredis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30)
+    client = async_client(redis_url)
     try:
         async with Dispatcher(client, keys, channels) as dispatcher:
             return await dispatcher.drain(timeout)

@@ -12,18 +12,16 @@ import logging
 import signal
 import sys
 
-import redis.asyncio as aioredis
-
 from alerts.delivery import Dispatcher, DispatcherOptions
 from alerts.delivery.webhook import WebhookTimeouts
 from alerts.watchlists import WebhookChannel
-from atalaia.redis_connection import Keys
+from atalaia.redis_connection import Keys, async_client
 
 
 async def serve(redis_url: str, prefix: str, url: str, secret: str, claim_idle: float) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    client = aioredis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=10)
+    client = async_client(redis_url)
     channel = WebhookChannel(type="webhook", url=url, secret=secret)
     options = DispatcherOptions(
         claim_idle=claim_idle,
