@@ -389,8 +389,12 @@ class Dispatcher:
         return None
 
     async def _with_current_copies(self, alert: Alert) -> Alert:
-        """The alert naming every outlet known to carry its story by now."""
-        copies = await self.client.hgetall(also_in_key(self.keys, alert.story_id))
+        """The alert naming every outlet known to carry its story by now (as created,
+        when Redis cannot say: the copies are a nicety, not worth holding it up)."""
+        try:
+            copies = await self.client.hgetall(also_in_key(self.keys, alert.story_id))
+        except RedisError:
+            return alert
         if not copies:
             return alert
         known = {(c.outlet, c.url) for c in alert.also_in}
