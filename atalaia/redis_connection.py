@@ -118,8 +118,14 @@ class EmbeddedRedis:
             "--daemonize", "no",
             "--logfile", "redis.log",
         ]  # fmt: skip
+        # Its own session: a Ctrl-C in the terminal must not stop Redis under a
+        # process still finishing its work; the owner stops it last, with SHUTDOWN.
         self._process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         self.url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + timeout

@@ -13,6 +13,7 @@ import atexit
 import functools
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -104,8 +105,10 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _watch_parent(parent: int) -> None:
-    """In a worker: exit when the crawl process is gone (killed with SIGKILL, say),
-    rather than linger as an orphan."""
+    """In a worker: leave Ctrl-C to the crawl process (which stops the pool), and
+    exit when the crawl process is gone (killed with SIGKILL, say) rather than
+    linger as an orphan."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
