@@ -422,7 +422,9 @@ class Dispatcher:
         if attempt.ok:
             first = attempts == 1
             await self._record(
-                lambda: self.store.mark_delivered(alert.id, name, ack, first_attempt=first)
+                lambda: self.store.mark_delivered(
+                    alert.id, name, ack, first_attempt=first, delivered_at=now
+                )
             )
             self.stats.delivered[name] += 1
             self.stats.observe_latency(now - alert.created_at.timestamp())

@@ -123,12 +123,23 @@ class DeliveryStore:
         return [{text(k): text(v) for k, v in raw.items() if text(k) != "alert"} for raw in replies]
 
     async def mark_delivered(
-        self, alert_id: str, channel: str, ack: str | None = None, *, first_attempt: bool = False
+        self,
+        alert_id: str,
+        channel: str,
+        ack: str | None = None,
+        *,
+        first_attempt: bool = False,
+        delivered_at: float | None = None,
     ) -> None:
-        """Record a delivery; `first_attempt`: no retry or error was ever recorded for it."""
+        """Record a delivery, and when it happened (`<channel>:delivered_at`, and the
+        alert's first delivery as `delivered_at`); `first_attempt`: no retry or error
+        was ever recorded for it."""
         key = self.k.state(alert_id)
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(key, channel, DELIVERED)
+            if delivered_at is not None:
+                pipe.hset(key, f"{channel}:delivered_at", f"{delivered_at:.3f}")
+                pipe.hsetnx(key, "delivered_at", f"{delivered_at:.3f}")
             pipe.expire(key, self.ttl)
             if not first_attempt:
                 pipe.hdel(key, f"{channel}:error")

@@ -28,6 +28,7 @@ import struct
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import redis
 
@@ -190,9 +191,16 @@ class StoryIndex:
         )
         return StoryVerdict(str(found_id), bool(int(new)), str(first_outlet), str(first_url))
 
-    def mark_handed(self, pipe: redis.client.Pipeline, story_id: str) -> None:
-        """Record (in the caller's transaction) that the story went on to the next stage."""
-        pipe.hset(self.keys("story", story_id), "handed", 1)
+    def mark_handed(
+        self, pipe: redis.client.Pipeline, story_id: str, published_at: datetime | None
+    ) -> None:
+        """Record (in the caller's transaction) that the story went on to the next stage,
+        and when it was published: with `first_seen`, the story's freshness record (its
+        alerts' delivery times are in their delivery state)."""
+        key = self.keys("story", story_id)
+        pipe.hset(key, "handed", 1)
+        if published_at is not None:
+            pipe.hset(key, "published_at", published_at.isoformat())
 
     def also_in(self, story_id: str) -> list[dict[str, str]]:
         """The other outlets that carried the story, with their URLs."""

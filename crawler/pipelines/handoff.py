@@ -35,7 +35,7 @@ class StoryHandoffPipeline(CrawlPipeline):
                 queue=services.alert_queue,
                 now=datetime.now(UTC),
             )
-            services.stories.mark_handed(handoff, item.id)
+            services.stories.mark_handed(handoff, item.id, article.published_at)
             services.seen_urls.done(article.outlet, article.url, time.time(), also, handoff)
             handoff.execute()
         self.count("new_stories")

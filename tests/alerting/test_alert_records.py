@@ -12,6 +12,7 @@ import redis
 
 from alerts.alert import Alert
 from atalaia.redis_connection import Keys
+from tests.delivery.receiver import Receiver
 from tests.newsroom import Newsroom
 
 from ..crawl.crawling import ROOT, atalaia, crawl, stories
@@ -118,3 +119,38 @@ def test_replay_creates_only_missing_alerts(
     assert second["already_alerted"] == created
     unknown = atalaia("replay", "--watchlist", "nada", redis_url=redis_url, keys=keys)
     assert unknown.returncode == 2 and "unknown watchlist 'nada'" in unknown.stderr
+
+
+SECRET = "whsec_" + "YXRhbGFpYS1jcmF3bC1kZWxpdmVyeS1zZWNyZXQ="
+
+
+def test_crawl_delivers_its_alerts_and_records_freshness(
+    newsroom: Newsroom, newsroom_catalogue: Path, redis_url: str, redis_client: redis.Redis,
+    keys: Keys, tmp_path: Path,
+) -> None:  # fmt: skip
+    with Receiver(SECRET) as receiver:
+        watchlists = tmp_path / "watchlists.yaml"
+        watchlists.write_text(
+            "channels:\n"
+            f"  equipe: {{type: webhook, url: '{receiver.url}', secret: '${{CRAWL_SECRET}}'}}\n"
+            "watchlists:\n"
+            "  - {id: coreia-russia, terms: [Coreia do Norte, Rússia], notify: [equipe]}\n",
+            encoding="utf-8",
+        )
+        result = atalaia(
+            "crawl", "--json", "--outlets", str(newsroom_catalogue),
+            "--watchlists", str(watchlists), redis_url=redis_url, keys=keys,
+            env={"CRAWL_SECRET": SECRET},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        alerts = summary["matches"]["coreia-russia"]
+        assert alerts > 0
+        assert summary["deliveries"]["delivered"] == alerts
+        assert len({r.webhook_id for r in receiver.accepted()}) == alerts
+        assert not receiver.rejected
+    for story in stories(redis_client, keys):
+        record = redis_client.hgetall(keys("story", story.id))
+        assert b"first_seen" in record and b"published_at" in record
+    for alert_id in alert_ids(redis_client, keys):
+        assert redis_client.hget(keys("delivery", alert_id), "delivered_at")
