@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
-
-COUNTERS = (
-    "feeds_fetched",
-    "not_modified",
-    "sections_fetched",
-    "links_found",
-    "links_seen_before",
-    "articles_fetched",
-    "new_stories",
-    "duplicates",
-    "syndicated",
-    "non_articles",
-    "robots_forbidden",
-    "errors",
-)
 
 
 @dataclass
@@ -42,6 +27,7 @@ class OutletSummary:
 
     @classmethod
     def from_stats(cls, outlet: str, stats: dict[str, Any], seconds: float) -> OutletSummary:
+        """The summary of a crawler's stats: each counter is `atalaia/<name>`."""
         summary = cls(outlet=outlet, seconds=round(seconds, 2))
         for name in COUNTERS:
             setattr(summary, name, int(stats.get(f"atalaia/{name}", 0)))
@@ -60,6 +46,10 @@ class OutletSummary:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+
+COUNTERS = tuple(f.name for f in fields(OutletSummary) if f.type == "int")
+"""The counters of a pass, in display order."""
 
 
 @dataclass
