@@ -37,7 +37,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--query", "-q", metavar="QUERY", help="a query, e.g. 'Putin NEAR/5 Kim'")
     which.add_argument("--watchlist", "-w", metavar="ID", help="a watchlist of the file")
-    parser.add_argument("source", nargs="?", default="-", metavar="SOURCE")
+    parser.add_argument(
+        "source", nargs="?", default="-", metavar="SOURCE",
+        help="a URL, an HTML or text file, or - for stdin (the default)",
+    )  # fmt: skip
     parser.add_argument("--url", help="the original address of a saved file")
     parser.add_argument("--json", action="store_true", help="print the matches as JSON")
     parser.set_defaults(handler=match)
