@@ -120,7 +120,8 @@ STATE_STYLE = {"ok": "green", "failing": "red", "never": "yellow", "disabled": "
 
 def print_status(report: Status, console: Console) -> None:
     table = Table(title=f"Outlets ({len(report.outlets)})", title_justify="left")
-    for title in ("outlet", "state", "last crawl", "last success", "stories today"):
+    table.add_column("outlet", no_wrap=True)  # ids are what users type: never cut them
+    for title in ("state", "last crawl", "last success", "stories today"):
         table.add_column(title, justify="right" if title == "stories today" else "left")
     table.add_column("errors", justify="right")
     table.add_column("next run")
