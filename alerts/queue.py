@@ -54,9 +54,6 @@ class AlertQueue:
         keys = [self.record_key(alert.id), self.stream]
         return keys, [alert.created_at.timestamp(), self.ttl, alert.to_json()]
 
-    def exists(self, alert_id: str) -> bool:
-        return bool(self.client.exists(self.record_key(alert_id)))
-
     def ensure_group(self) -> None:
         """Create the dispatchers' consumer group (from the start of the stream) if missing."""
         try:

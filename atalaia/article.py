@@ -7,7 +7,7 @@ and it travels through Redis as JSON.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -66,9 +66,6 @@ class Article:
     @classmethod
     def from_json(cls, text: str | bytes) -> Article:
         return cls.from_dict(json.loads(text))
-
-    def with_outlet(self, outlet: str) -> Article:
-        return replace(self, outlet=outlet)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,3 @@ def parse_duration(text: str | int | float) -> float:
     if not match:
         raise ValueError(f"not a duration: {text!r} (write e.g. 30s, 5m, 2h or 1d)")
     return float(match.group(1)) * _UNITS[match.group(2) or "s"]
-
-
-def format_duration(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s"

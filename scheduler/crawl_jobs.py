@@ -105,9 +105,6 @@ class CrawlJobs:
             pipe.delete(self._flag(job.outlet_id))
             await pipe.execute()
 
-    async def depth(self) -> int:
-        return int(await self.client.xlen(self.stream))
-
     async def _read(
         self, consumer: str, start: str, count: int, block_ms: int | None
     ) -> list[CrawlJob]:

@@ -175,9 +175,6 @@ class SeenUrls:
         raw = self.client.zrangebyscore(self.keys("pending", outlet), "-inf", now, 0, limit)
         return [item.decode() if isinstance(item, bytes) else str(item) for item in raw]
 
-    def pending_count(self, outlet: str) -> int:
-        return int(self.client.zcard(self.keys("pending", outlet)))
-
     def _buckets(self, now: float) -> list[str]:
         today = int(now // DAY)
         days = math.ceil(self.ttl / DAY)

@@ -115,11 +115,6 @@ class StoryVerdict:
     first_outlet: str
     first_url: str
 
-    @property
-    def syndicated(self) -> bool:
-        """A copy of a story first seen on another outlet."""
-        return not self.new
-
 
 def normalized_words(text: str) -> list[str]:
     """Lowercased words with accents removed: the text fingerprints see."""
