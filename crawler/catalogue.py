@@ -18,6 +18,7 @@ from atalaia.durations import parse_duration
 from atalaia.errors import AtalaiaError, ConfigErrors
 from atalaia.fields import HttpUrl, Timezone, check_http_url
 from atalaia.yamlfile import YamlDocument, load_yaml, validate
+from crawler.ownership import HostPattern, best_match
 
 OUTLET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -51,6 +52,11 @@ class Outlet(BaseModel):
     language: str = "pt"
     timezone: Timezone = "UTC"
     homepage: str = ""
+    # Hosts the outlet owns besides its homepage's (subdomains included).
+    domains: tuple[str, ...] = ()
+    # May this outlet's own hosts be on private or loopback addresses (an intranet,
+    # the test newsroom)? Links and redirects to other private addresses stay refused.
+    allow_private_network: bool = False
     feeds: tuple[HttpUrl, ...] = ()
     sitemaps: tuple[HttpUrl, ...] = ()
     sections: tuple[Section, ...] = ()
@@ -72,6 +78,13 @@ class Outlet(BaseModel):
     @classmethod
     def _homepage(cls, value: str) -> str:
         return check_http_url(value) if value else value
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for domain in value:
+            HostPattern.parse(domain)
+        return value
 
     @field_validator("every")
     @classmethod
@@ -114,6 +127,21 @@ class Outlet(BaseModel):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def owned_hosts(self) -> tuple[HostPattern, ...]:
+        """The hosts this outlet owns (see crawler.ownership): its homepage's and its
+        `domains`; without a homepage, the hosts of its feeds, sitemaps and sections."""
+        if self.homepage:
+            sources = [self.homepage]
+        else:
+            sources = [*self.feeds, *self.sitemaps, *(s.url for s in self.sections)]
+        patterns = dict.fromkeys(HostPattern.parse(url) for url in [*sources, *self.domains])
+        return tuple(patterns)
+
+    def owns(self, url: str) -> bool:
+        """Whether `url` is on one of this outlet's own hosts."""
+        return best_match(self.owned_hosts, url) is not None
+
 
 class _CatalogueFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -138,6 +166,17 @@ class Catalogue:
     @property
     def enabled(self) -> list[Outlet]:
         return [outlet for outlet in self.outlets if outlet.enabled]
+
+    def owner_of(self, url: str) -> Outlet | None:
+        """The outlet whose owned host is the most specific match for `url`, or None."""
+        best: tuple[HostPattern, Outlet] | None = None
+        for outlet in self.outlets:
+            pattern = best_match(outlet.owned_hosts, url)
+            if pattern is not None and (
+                best is None or best_match([best[0], pattern], url) is pattern
+            ):
+                best = (pattern, outlet)
+        return best[1] if best else None
 
     def select(self, ids: Sequence[str]) -> list[Outlet]:
         """The named outlets (disabled ones too, when named), or every enabled one."""

@@ -184,6 +184,7 @@ class FakeOutlet:
             "language": self.spec.language,
             "timezone": self.spec.timezone,
             "homepage": self.base_url + "/",
+            "allow_private_network": True,
         }
         if self.layout.feeds:
             entry["feeds"] = self.feed_urls
