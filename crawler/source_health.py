@@ -1,0 +1,151 @@
+"""Sources that yield nothing, pass after pass: kept in Redis so `atalaia status` warns.
+
+A feed whose items have no links, a sitemap whose entries are all older than the
+window, a section page where no link matches, a feed refused as unsafe: each pass
+that a source gives the crawl nothing is counted in the hash `outlet:<id>:sources`
+(field: the source's URL; value: JSON with the count of empty passes in a row, the
+last reason and when it started). A pass that yields links clears it. `status` shows
+the sources empty for `EMPTY_PASSES_WARNING` passes or more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from atalaia.redis_connection import Keys
+from crawler.discovery import Listing
+
+EMPTY_PASSES_WARNING = 3
+"""After this many empty passes in a row, a source is shown as a warning."""
+
+
+@dataclass(frozen=True)
+class SourceWarning:
+    source: str
+    reason: str
+    empty_passes: int
+    since: float  # when the first empty pass of the run happened (epoch seconds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "reason": self.reason,
+            "empty_passes": self.empty_passes,
+            "since": self.since,
+        }
+
+
+def sources_key(keys: Keys, outlet_id: str) -> str:
+    return keys("outlet", outlet_id, "sources")
+
+
+def record_source_passes(
+    client: redis.Redis,
+    keys: Keys,
+    outlet_id: str,
+    passes: Mapping[str, str | None],
+    now: float,
+    ttl: float,
+) -> None:
+    """Record one pass: for each source URL, None when it yielded links, else the reason."""
+    if not passes:
+        return
+    key = sources_key(keys, outlet_id)
+    empty = [source for source, reason in passes.items() if reason is not None]
+    previous: list[Any] = client.hmget(key, empty) if empty else []
+    pipe = client.pipeline()
+    for source, raw in zip(empty, previous, strict=True):
+        record = _record(raw)
+        pipe.hset(
+            key,
+            source,
+            json.dumps(
+                {
+                    "empty_passes": int(record.get("empty_passes", 0)) + 1,
+                    "reason": passes[source],
+                    "since": record.get("since", now),
+                    "last": now,
+                }
+            ),
+        )
+    cleared = [source for source, reason in passes.items() if reason is None]
+    if cleared:
+        pipe.hdel(key, *cleared)
+    pipe.expire(key, int(ttl))
+    pipe.execute()
+
+
+def read_source_warnings(
+    client: redis.Redis,
+    keys: Keys,
+    outlet_ids: Sequence[str],
+    minimum: int = EMPTY_PASSES_WARNING,
+) -> dict[str, list[SourceWarning]]:
+    """Per outlet id, its sources empty for `minimum` passes or more, in one round trip."""
+    pipe = client.pipeline(transaction=False)
+    for outlet_id in outlet_ids:
+        pipe.hgetall(sources_key(keys, outlet_id))
+    warnings: dict[str, list[SourceWarning]] = {}
+    for outlet_id, entries in zip(outlet_ids, pipe.execute(), strict=True):
+        found = []
+        for source, raw in sorted(entries.items()):
+            record = _record(raw)
+            passes = int(record.get("empty_passes", 0))
+            if passes >= minimum:
+                found.append(
+                    SourceWarning(
+                        _text(source), str(record.get("reason", "")), passes,
+                        float(record.get("since", 0.0)),
+                    )
+                )  # fmt: skip
+        if found:
+            warnings[outlet_id] = found
+    return warnings
+
+
+def _record(raw: bytes | str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+@dataclass
+class SourcePass:
+    """What one configured source gave in the pass being crawled (a sitemap index
+    together with the child sitemaps it led to)."""
+
+    links: int = 0
+    reasons: list[str] = field(default_factory=list)
+    unchanged: bool = False  # answered 304 (itself or a child)
+    failed: bool = False  # a fetch failed (itself or a child): that is an error already
+    refused: str | None = None  # unreadable or refused as unsafe
+
+    def note(self, listing: Listing) -> None:
+        self.links += len(listing.takeable)
+        reason = listing.emptiness()
+        if reason is not None:
+            self.reasons.append(reason)
+
+    def outcome(self) -> tuple[bool, str | None]:
+        """(known, reason): (True, None) when it gave links, (True, why) when it gave
+        nothing, (False, None) when the pass cannot tell (unchanged, or failed)."""
+        if self.links:
+            return True, None
+        if self.refused:
+            return True, self.refused
+        if self.failed or self.unchanged or not self.reasons:
+            return False, None
+        return True, "; ".join(dict.fromkeys(self.reasons))
