@@ -11,7 +11,7 @@ the sources empty for `EMPTY_PASSES_WARNING` passes or more.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,23 +51,31 @@ def record_source_passes(
     passes: Mapping[str, str | None],
     now: float,
     ttl: float,
+    unchanged: Collection[str] = (),
 ) -> None:
-    """Record one pass: for each source URL, None when it yielded links, else the reason."""
-    if not passes:
-        return
+    """Record one pass: for each source URL, None when it yielded links, else the reason
+    it gave nothing. A source in `unchanged` (304 Not Modified) gives what it gave last
+    time: if that was nothing, it counts as one more empty pass."""
     key = sources_key(keys, outlet_id)
     empty = [source for source, reason in passes.items() if reason is not None]
-    previous: list[Any] = client.hmget(key, empty) if empty else []
+    again = [source for source in unchanged if source not in passes]
+    if not passes and not again:
+        return
+    looked_up = [*empty, *again]
+    previous: list[Any] = client.hmget(key, looked_up) if looked_up else []
     pipe = client.pipeline()
-    for source, raw in zip(empty, previous, strict=True):
+    for source, raw in zip(looked_up, previous, strict=True):
         record = _record(raw)
+        if source in again and not record:
+            continue  # unchanged, and it gave links last time (or was never recorded)
+        reason = passes.get(source) or str(record.get("reason", ""))
         pipe.hset(
             key,
             source,
             json.dumps(
                 {
                     "empty_passes": int(record.get("empty_passes", 0)) + 1,
-                    "reason": passes[source],
+                    "reason": reason,
                     "since": record.get("since", now),
                     "last": now,
                 }
@@ -139,13 +147,18 @@ class SourcePass:
         if reason is not None:
             self.reasons.append(reason)
 
-    def outcome(self) -> tuple[bool, str | None]:
-        """(known, reason): (True, None) when it gave links, (True, why) when it gave
-        nothing, (False, None) when the pass cannot tell (unchanged, or failed)."""
+    def outcome(self) -> tuple[str, str | None]:
+        """("yielded", None), ("empty", why), ("unchanged", None) when it answered 304
+        (so it gives what it gave last time), or ("unknown", None) when a fetch failed
+        (an error, counted as such)."""
         if self.links:
-            return True, None
+            return "yielded", None
         if self.refused:
-            return True, self.refused
-        if self.failed or self.unchanged or not self.reasons:
-            return False, None
-        return True, "; ".join(dict.fromkeys(self.reasons))
+            return "empty", self.refused
+        if self.failed:
+            return "unknown", None
+        if self.unchanged:
+            return "unchanged", None
+        if not self.reasons:
+            return "unknown", None
+        return "empty", "; ".join(dict.fromkeys(self.reasons))

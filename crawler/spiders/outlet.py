@@ -203,8 +203,10 @@ class OutletSpider(scrapy.Spider):
         self.count("links_over_cap", len(takeable) - tried)
         self.count("attributed", sum(1 for link in claimed if link.place is Place.ATTRIBUTED))
         # Validators are kept only now: every new link is claimed and pending, so a
-        # crash from here on loses nothing even though the feed will answer 304.
-        self._remember_validators(source)
+        # crash from here on loses nothing even though the feed will answer 304. With
+        # new links left past the cap, they are not kept: the next pass reads it again.
+        if tried == len(takeable):
+            self._remember_validators(source)
         for rank, link in enumerate(claimed):
             assert link.outlet is not None
             yield self._article_request(link.url, link.outlet, link.published_at, -rank)
@@ -264,18 +266,20 @@ class OutletSpider(scrapy.Spider):
     def record_sources(self, reason: str) -> None:
         """At close, count the sources that gave nothing this pass and keep their record."""
         outcomes: dict[str, str | None] = {}
+        unchanged = []
         for url, source_pass in self.source_passes.items():
-            known, outcome = source_pass.outcome()
-            if not known:
-                continue
-            outcomes[url] = outcome
-            if outcome is not None and not source_pass.refused:
+            state, why = source_pass.outcome()
+            if state == "unchanged":
+                unchanged.append(url)
+            elif state in ("yielded", "empty"):
+                outcomes[url] = why
+            if state == "empty" and not source_pass.refused:
                 self.count("empty_sources")
-                self.note_warning(f"{url}: gave nothing ({outcome})")
+                self.note_warning(f"{url}: gave nothing ({why})")
         try:
             record_source_passes(
                 self.services.client, self.services.keys, self.outlet.id, outcomes,
-                time.time(), self.services.seen_urls.ttl,
+                time.time(), self.services.seen_urls.ttl, unchanged,
             )  # fmt: skip
         except redis.RedisError as exc:
             self.logger.warning("%s: could not record its sources' yield (%s)", self.outlet.id, exc)
