@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass
 
 from crawler.catalogue import Catalogue, Outlet
+from crawler.ownership import best_match
 
 
 class Place(enum.StrEnum):
@@ -38,10 +39,17 @@ class Attribution:
 def attribute(url: str, outlet: Outlet, catalogue: Catalogue | None) -> Attribution:
     """Whose article `url` is, when `outlet`'s feed, sitemap or section page lists it."""
     owner = catalogue.owner_of(url) if catalogue is not None else None
-    if owner is None or owner.id == outlet.id:
+    if owner is None or owner.id == outlet.id or _shared(url, outlet, owner):
         if outlet.owns(url):
             return Attribution(Place.OWN, outlet)
         return Attribution(Place.OFFSITE, None)
     if not owner.enabled:
         return Attribution(Place.DISABLED, owner)
     return Attribution(Place.ATTRIBUTED, owner)
+
+
+def _shared(url: str, outlet: Outlet, owner: Outlet) -> bool:
+    """Whether `outlet` owns `url`'s host just as specifically as `owner` does: two
+    editions on one host (RFI's www.rfi.fr/br/ and /pt/) each keep their own links."""
+    mine = best_match(outlet.owned_hosts, url)
+    return mine is not None and mine == best_match(owner.owned_hosts, url)

@@ -43,7 +43,7 @@ def test_a_story_wrapped_in_a_feed_and_plain_in_the_sitemap_is_fetched_and_kept_
         site = room.url(outlet)
         articles = room.expected(outlet)
         items = [listed(article) for article in articles]
-        shapes = {
+        shapes: dict[str, str | bytes] = {
             "/feeds/folha-rss091.xml": folha_rss091("FOLHA - Poder", site, items[0:2]),
             "/feeds/feedburner.xml": feedburner_rss("MetropoleRSS", site, items[2:4]),
             "/feeds/google-news.xml": google_news_rss("Jornal Metrópole", items[4:6]),
