@@ -15,7 +15,7 @@ grow at the end). A child sitemap older than the window is not followed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -47,6 +47,7 @@ class FoundLink:
     outlet: Outlet | None  # whose article (own or attributed); the owner when disabled
     in_window: bool
     when: datetime | None  # the date that orders it: published, lastmod or in its URL
+    also_listed_as: tuple[str, ...] = ()  # the same story listed again (wrapped, say)
 
     @property
     def takeable(self) -> bool:
@@ -195,8 +196,10 @@ def place_links(
             url = story_url(url, owner.tracking_parameters)
         when = link.published_at or _lastmod(link) or date_in_url(url, day_only=True)
         key = canonical_url(url)
-        if key in found:
-            continue  # the same story listed twice (wrapped and plain, say)
+        if key in found:  # the same story listed twice (wrapped and plain, say)
+            first = found[key]
+            found[key] = replace(first, also_listed_as=(*first.also_listed_as, listed))
+            continue
         found[key] = FoundLink(
             url=url, listed_as=listed, title=link.title, published_at=link.published_at,
             place=attribution.place, outlet=owner, in_window=_within(when, cutoff), when=when,
@@ -253,3 +256,35 @@ def _within(when: datetime | None, cutoff: datetime | None) -> bool:
 def _aware(when: datetime | None) -> datetime:
     assert when is not None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def verdicts(listing: Listing, states: Sequence[str] | None, max_links: int) -> list[str]:
+    """What a crawl pass would do with each link of `listing`, in its order.
+
+    `states` is what dedupe knows of each takeable link, in order (see
+    SeenUrls.states), or None when it cannot be asked. A link is "new" (fetched),
+    "later" (new, past the per-source cap: the next pass), "seen" (done before),
+    "in progress" (claimed by a crawler now), "retry" (failed or left unfinished
+    before: fetched again, like a new one), "unknown" (no dedupe to ask), "offsite",
+    "disabled" (owned by a disabled outlet) or "out of window".
+    """
+    known = iter(states) if states is not None else None
+    new = 0
+    result = []
+    for link in listing.links:
+        if link.place is Place.OFFSITE:
+            result.append("offsite")
+        elif link.place is Place.DISABLED:
+            result.append("disabled")
+        elif not link.in_window:
+            result.append("out of window")
+        elif known is None:
+            result.append("unknown")
+        else:
+            state = next(known)
+            if state in ("new", "retry"):
+                new += 1
+                result.append(state if new <= max_links else "later")
+            else:
+                result.append({"done": "seen", "claimed": "in progress"}.get(state, state))
+    return result

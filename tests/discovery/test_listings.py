@@ -191,6 +191,7 @@ def test_index_children_with_no_date_at_all_are_the_last_ones() -> None:
         ("https://x.example/sitemap/news-20261129.xml", "2026-11-29"),
         ("https://x.example/sitemap/site/2026/02/03_1.xml", "2026-02-03"),
         ("https://x.example/sitemap-2025.xml", "2025-12-31"),
+        ("https://www.publico.pt/sitemaps/articles/2026-3.xml", "2026-03-31"),
         ("https://x.example/sitemap.xml?yyyy=2026&mm=02", "2026-02-28"),
         ("https://x.example/arquivo/2019/sitemap-2026-11.xml", "2026-11-30"),
     ],
