@@ -59,10 +59,11 @@ def fetch_pages(
         "HTTPERROR_ALLOW_ALL": True,
         "LOG_LEVEL": "ERROR",
         "TELNETCONSOLE_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": False,
     }
     crawler_settings = scrapy_settings(settings, "")
     crawler_settings.update(overrides, priority="cmdline")
-    process = CrawlerProcess(crawler_settings, install_root_handler=False)
+    process = CrawlerProcess(crawler_settings)
     results: dict[str, Fetched] = {}
     crawler = process.create_crawler(PageFetchSpider)
     process.crawl(crawler, outlet=outlet, first=list(first), more=more, results=results)

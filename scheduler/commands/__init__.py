@@ -2,6 +2,7 @@
 and its handler takes the parsed arguments and Settings and returns the exit code."""
 
 from scheduler.commands import (
+    add_outlet,
     check,
     crawl,
     deliveries,
@@ -13,6 +14,6 @@ from scheduler.commands import (
     status,
 )
 
-ALL = (run, crawl, match, replay, extract, discover, check, status, deliveries)
+ALL = (run, crawl, match, replay, extract, discover, add_outlet, check, status, deliveries)
 
 __all__ = ["ALL"]
