@@ -78,3 +78,18 @@ def test_catalogue_urls_the_issue_corrected() -> None:
     assert by_id["tatoli"].feeds == ("https://tatoli.tl/feed/",)
     assert "https://www.publico.pt/sitemaps/sitemapindex.xml" in by_id["publico"].sitemaps
     assert all("channelid=" in feed for feed in by_id["terra"].feeds)
+
+
+def test_the_owner_index_answers_as_the_catalogue_does() -> None:
+    from crawler.attribution import OwnerIndex
+    from crawler.ownership import url_host
+
+    index = OwnerIndex(list(CATALOGUE))
+    hosts = {p.host for outlet in CATALOGUE for p in outlet.owned_hosts}
+    urls = [f"https://{prefix}{host}/x" for host in hosts for prefix in ("", "www.", "a.b.")]
+    urls += ["https://www.rfi.fr/pt/x", "https://nada.example/x", "http://127.0.0.1:8080/x"]
+    for url in urls:
+        found = index.best(*url_host(url))
+        assert (found[1].id if found else None) == (
+            owner.id if (owner := CATALOGUE.owner_of(url)) else None
+        ), url
