@@ -67,6 +67,7 @@ class Listing:
     children: list[SitemapRef] = field(default_factory=list)  # to follow, newest first
     old_children: int = 0  # index children older than the window: not followed
     more_children: int = 0  # index children past the per-pass count: not followed now
+    undated_children: int = 0  # index children without lastmod
 
     @property
     def takeable(self) -> list[FoundLink]:
@@ -152,6 +153,7 @@ def read_listing(
         return Listing(
             url, "sitemap-index", len(sitemap.sitemaps), children=chosen, old_children=old,
             more_children=more,
+            undated_children=sum(1 for ref in sitemap.sitemaps if ref.lastmod is None),
         )  # fmt: skip
     links = place_links(sitemap.links, outlet, catalogue, cutoff=cutoff)
     return Listing(url, "sitemap", len(sitemap.links), 0, links)

@@ -156,7 +156,11 @@ class OutletSpider(scrapy.Spider):
         self._source_pass(response).note(listing)
         for ref in listing.children:
             yield self._discovery_request(ref.url, self.parse_sitemap, source=_source(response))
-        self._remember_validators(response)
+        # An index whose children all carry a lastmod changes when one of them does; one
+        # without (a monthly index: the current month grows, the index stays the same)
+        # is read every pass, or its newest child would never be read again.
+        if listing.undated_children == 0:
+            self._remember_validators(response)
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
         listing = self._listing(response, "section", "sections_fetched")

@@ -147,6 +147,8 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
         if len(outlet.error_messages) > 5:
             console.print(f"{outlet.outlet}: … and {len(outlet.error_messages) - 5} more")
+        for message in outlet.warning_messages[:5]:
+            console.print(Text.assemble((outlet.outlet, "yellow"), ": ", message), highlight=False)
 
 
 def print_deliveries(summary: DeliverySummary, console: Console) -> None:

@@ -205,6 +205,17 @@ def test_an_undated_sitemap_index_is_read_from_its_newest_children(
         assert entry["new_stories"] == 4
         assert entry["empty_sources"] == 0
 
+        # The index stays the same while its current month grows: it is read again.
+        fresh = room.publish(outlet, published_at=now - timedelta(minutes=5))
+        recent.append(listed(fresh))
+        room.serve(outlet, _path(children[-1]), dated_news_sitemap("Diário Antigo", recent))
+        room.clear_access_log()
+        again = crawl(catalogue, redis_url, keys, ATALAIA_SITEMAP_WINDOW="100d")
+        assert again["by_outlet"][outlet]["new_stories"] == 1
+        assert [s.article.url for s in stories(redis_client, keys)][-1] == fresh.canonical_url
+        assert {a.status for a in room.requests_for(outlet, "/sitemap_index.xml")} == {200}
+        assert {a.status for a in room.requests_for(outlet, _path(children[-2]))} == {304}
+
 
 def test_sources_that_give_nothing_are_warned_each_pass_and_in_status_after_three(
     tmp_path: Path, redis_url: str, keys: Keys
