@@ -52,15 +52,17 @@ def record_source_passes(
     now: float,
     ttl: float,
     unchanged: Collection[str] = (),
-) -> None:
+) -> dict[str, SourceWarning]:
     """Record one pass: for each source URL, None when it yielded links, else the reason
     it gave nothing. A source in `unchanged` (304 Not Modified) gives what it gave last
-    time: if that was nothing, it counts as one more empty pass."""
+    time: if that was nothing, it counts as one more empty pass. Returns the sources
+    empty in this pass, with their count of empty passes in a row."""
     key = sources_key(keys, outlet_id)
     empty = [source for source, reason in passes.items() if reason is not None]
     again = [source for source in unchanged if source not in passes]
     if not passes and not again:
-        return
+        return {}
+    recorded: dict[str, SourceWarning] = {}
     looked_up = [*empty, *again]
     previous: list[Any] = client.hmget(key, looked_up) if looked_up else []
     pipe = client.pipeline()
@@ -68,24 +70,20 @@ def record_source_passes(
         record = _record(raw)
         if source in again and not record:
             continue  # unchanged, and it gave links last time (or was never recorded)
-        reason = passes.get(source) or str(record.get("reason", ""))
-        pipe.hset(
-            key,
+        warning = SourceWarning(
             source,
-            json.dumps(
-                {
-                    "empty_passes": int(record.get("empty_passes", 0)) + 1,
-                    "reason": reason,
-                    "since": record.get("since", now),
-                    "last": now,
-                }
-            ),
+            passes.get(source) or str(record.get("reason", "")),
+            int(record.get("empty_passes", 0)) + 1,
+            float(record.get("since", now)),
         )
+        recorded[source] = warning
+        pipe.hset(key, source, json.dumps({**warning.to_dict(), "last": now}))
     cleared = [source for source, reason in passes.items() if reason is None]
     if cleared:
         pipe.hdel(key, *cleared)
     pipe.expire(key, int(ttl))
     pipe.execute()
+    return recorded
 
 
 def read_source_warnings(

@@ -38,7 +38,7 @@ from crawler.redis_outage import noting_redis_outage
 from crawler.request_outlet import META_KEY as OUTLET_META
 from crawler.request_outlet import outlet_of
 from crawler.services import CrawlServices, services_for
-from crawler.source_health import SourcePass, record_source_passes
+from crawler.source_health import SourcePass, SourceWarning, record_source_passes
 
 NOT_MODIFIED = 304
 SOURCE = "atalaia_source"  # request meta: the configured source a listing serves
@@ -268,25 +268,38 @@ class OutletSpider(scrapy.Spider):
                              self.outlet.id, released, reason)  # fmt: skip
 
     def record_sources(self, reason: str) -> None:
-        """At close, count the sources that gave nothing this pass and keep their record."""
+        """At close, keep what each source gave this pass, and warn about those that gave
+        nothing (a source unchanged since an empty pass gave nothing again)."""
         outcomes: dict[str, str | None] = {}
         unchanged = []
+        refused = set()
         for url, source_pass in self.source_passes.items():
             state, why = source_pass.outcome()
             if state == "unchanged":
                 unchanged.append(url)
             elif state in ("yielded", "empty"):
                 outcomes[url] = why
-            if state == "empty" and not source_pass.refused:
-                self.count("empty_sources")
-                self.note_warning(f"{url}: gave nothing ({why})")
+            if source_pass.refused:
+                refused.add(url)  # an error already, counted as such
         try:
-            record_source_passes(
+            empty = record_source_passes(
                 self.services.client, self.services.keys, self.outlet.id, outcomes,
                 time.time(), self.services.seen_urls.ttl, unchanged,
             )  # fmt: skip
         except redis.RedisError as exc:
             self.logger.warning("%s: could not record its sources' yield (%s)", self.outlet.id, exc)
+            empty = {
+                url: SourceWarning(url, why, 1, time.time())
+                for url, why in outcomes.items()
+                if why is not None
+            }
+        for url, warning in empty.items():
+            if url not in refused:
+                self.count("empty_sources")
+                passes = (
+                    f", {warning.empty_passes} passes in a row" if warning.empty_passes > 1 else ""
+                )
+                self.note_warning(f"{url}: gave nothing ({warning.reason}{passes})")
 
     def note_warning(self, message: str) -> None:
         """Keep a warning of this outlet's pass for the summary (counted by the caller)."""

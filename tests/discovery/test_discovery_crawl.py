@@ -248,8 +248,11 @@ def test_sources_that_give_nothing_are_warned_each_pass_and_in_status_after_thre
         )
         assert any(bomb in m and "entities" in m for m in first["error_messages"])
 
-        for _ in range(2):
-            crawl(catalogue, redis_url, keys)
+        for _ in range(2):  # unchanged now (304): still nothing, and still said
+            later = crawl(catalogue, redis_url, keys)["by_outlet"][outlet]
+        assert later["not_modified"] == 2
+        assert later["empty_sources"] == 2
+        assert sum("3 passes in a row" in m for m in later["warning_messages"]) == 2
         result = atalaia(
             "status", "--json", "--outlets", str(catalogue), redis_url=redis_url, keys=keys
         )
