@@ -12,8 +12,9 @@ from scheduler.commands import (
     run,
     status,
     stories,
+    web,
 )
 
-ALL = (run, crawl, match, replay, extract, check, status, deliveries, alerts, stories)
+ALL = (run, crawl, match, replay, extract, check, status, deliveries, alerts, stories, web)
 
 __all__ = ["ALL"]

@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from scheduler.health import InvalidAddress, parse_address, serve_health
 
 from crawler.summary import OutletSummary
-from scheduler.health import InvalidAddress, parse_address, serve_health
 from scheduler.metrics import Metrics
 
 Scenario = Callable[[str], Awaitable[None]]
