@@ -11,7 +11,8 @@ kept is exactly what was created:
   `kept:alerts:o:<outlet>` and `kept:alerts:w:<watchlist>:o:<outlet>`, so any
   filter the web app and `atalaia alerts` offer is one range read;
 - `alerts.intake` (the story hand-off) appends the story to the stream of recent
-  stories `stories` (trimmed by MINID to `keep_for`, and capped in length), and
+  stories `stories` (its entry ids are first_seen times; trimmed by MINID to
+  `keep_for`, and capped in length at `recent_stories`), and
   writes `kept:story:<story id>` (a hash: its stream `entry`, `first_seen`,
   `outlet`, and `alert:<watchlist>` for each alert made of it) and the index
   `kept:stories:o:<outlet>` (stream entry ids scored by first_seen);
@@ -172,6 +173,7 @@ class Archive:
             str(max(oldest_ms, 0)),
             outlet_stories_count(outlet),
             COUNTS_TTL,
+            str(int(first_seen * 1000)),
         ]
         return keys, args
 
@@ -188,7 +190,18 @@ STORY_SCRIPT = """
 local first_seen = tonumber(ARGV[4])
 local keep = tonumber(ARGV[5])
 local cutoff = first_seen - keep
-local entry = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[6], '*',
+-- The entry's id is its first_seen time (never before the newest entry's), so
+-- ranges of the stream are ranges of time whatever the server's clock says.
+-- (An explicit ms-seq id: Redis 6.2, which the embedded server may be, has no ms-*.)
+local id = ARGV[9] .. '-0'
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if top then
+  local top_ms, top_seq = string.match(top[1], '^(%d+)-(%d+)$')
+  if tonumber(top_ms) >= tonumber(ARGV[9]) then
+    id = top_ms .. '-' .. string.format('%d', tonumber(top_seq) + 1)
+  end
+end
+local entry = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[6], id,
   'story', ARGV[1], 'outlet', ARGV[2])
 redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[3])
 redis.call('HSET', KEYS[2], 'entry', entry, 'first_seen', ARGV[4], 'outlet', ARGV[2])
