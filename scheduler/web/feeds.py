@@ -48,19 +48,19 @@ def watchlist_feed(
         entry.guid(f"urn:atalaia:{alert.id}", permalink=False)
         entry.title(article.title or article.url)
         entry.link(href=article.url, rel="alternate")
-        entry.link(href=story_url(alert.story_id), rel="related")
         entry.author({"name": outlet_name(article.outlet)})
         entry.category(term=watchlist.id, label=watchlist.title)
         entry.updated(alert.created_at)
         entry.published(article.published_at or alert.created_at)
-        entry.content(_content(kept), type="html")
+        entry.content(_content(kept, story_url(alert.story_id)), type="html")
         if article.lead:
             entry.summary(article.lead)
     return bytes(feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True))
 
 
-def _content(kept: KeptAlert) -> str:
-    """HTML for the entry: the lead, then each matched snippet with its hit in bold."""
+def _content(kept: KeptAlert, story_page: str) -> str:
+    """HTML for the entry: the lead, each matched snippet with its hit in bold, and a
+    link to the story's page on Atalaia (copies, deliveries)."""
     parts = []
     if kept.alert.article.lead:
         parts.append(f"<p>{escape(kept.alert.article.lead)}</p>")
@@ -70,4 +70,5 @@ def _content(kept: KeptAlert) -> str:
             + escape(match.snippet[match.end :])
         )  # fmt: skip
         parts.append(f"<p>{escape(match.term)}: {marked}</p>")
+    parts.append(f'<p><a href="{escape(story_page)}">Atalaia</a></p>')
     return "\n".join(parts)
