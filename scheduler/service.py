@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import redis
 from redis.backoff import NoBackoff
@@ -16,8 +17,9 @@ from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.daemon import ROLES, Daemon, DaemonOptions
 from scheduler.metrics import Metrics
-from scheduler.web.launch import start_web
-from scheduler.web.server import WebServer
+
+if TYPE_CHECKING:
+    from scheduler.web.server import WebServer
 
 log = logging.getLogger("atalaia.daemon")
 
@@ -61,6 +63,8 @@ async def serve(
         server: WebServer | None = None
         try:
             if address is not None:
+                from scheduler.web.launch import start_web  # with --no-web, never imported
+
                 server = await start_web(
                     settings, address, catalogue=catalogue, watchlists=watchlists,
                     redis_url=service.url, healthy=daemon.healthy, registry=metrics.registry,
