@@ -105,7 +105,7 @@ def web_for(
         return True
 
     catalogue: Catalogue = load_catalogue(outlets_path)
-    return Web(
+    web = Web(
         client=client,
         keys=keys,
         settings=Settings(redis_prefix=keys.prefix, web_token=token, **settings),
@@ -113,8 +113,10 @@ def web_for(
         watchlists=ActiveWatchlists(watchlists_path),
         healthy=healthy,
         registry=Metrics().registry,
-        **({"now": lambda: now} if now is not None else {}),
     )
+    if now is not None:
+        web.now = lambda: now
+    return web
 
 
 @contextmanager

@@ -43,7 +43,7 @@ def test_alerts_and_stories_after_a_crawl(
     assert created >= 2
     alerts = _json("alerts", "--outlets", str(catalogue), redis_url=redis_url, keys=keys)
     assert len(alerts) == created
-    times = [a["created_at"] for a in alerts]
+    times = [str(a["created_at"]) for a in alerts]
     assert times == sorted(times, reverse=True)
     assert {a["delivery"] for a in alerts} == {"none"}  # the default watchlist notifies no one
     outlet = next(iter(newsroom.outlets))
@@ -86,8 +86,12 @@ def test_follow_prints_alerts_as_a_crawl_creates_them(
         cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in follower.stdout or []],
-                     daemon=True).start()  # fmt: skip
+
+    def read() -> None:
+        for line in follower.stdout or []:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
     try:
         first = json.loads(lines.get(timeout=30))
         assert first["watchlist"]["id"] == "coreia-russia"
