@@ -3,6 +3,7 @@ and its handler takes the parsed arguments and Settings and returns the exit cod
 
 from scheduler.commands import (
     add_outlet,
+    alerts,
     check,
     crawl,
     deliveries,
@@ -12,8 +13,13 @@ from scheduler.commands import (
     replay,
     run,
     status,
+    stories,
+    web,
 )
 
-ALL = (run, crawl, match, replay, extract, discover, add_outlet, check, status, deliveries)
+ALL = (
+    run, crawl, match, replay, extract, discover, add_outlet, check, status, deliveries,
+    alerts, stories, web,
+)  # fmt: skip
 
 __all__ = ["ALL"]
