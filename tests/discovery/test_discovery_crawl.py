@@ -32,6 +32,7 @@ from tests.newsroom.feeds import (
 from .newsroom_feeds import listed, write_catalogue
 
 RSS = "application/rss+xml; charset=UTF-8"
+_STUB = "<!DOCTYPE html><html><head><title>Arquivo</title></head><body></body></html>"
 
 
 def test_a_story_wrapped_in_a_feed_and_plain_in_the_sitemap_is_fetched_and_kept_once(
@@ -142,13 +143,12 @@ def test_a_thousand_entry_sitemap_oldest_first_gives_the_newest_500_first_then_t
     with Newsroom(outlets=[spec], articles_per_outlet=1) as room:
         outlet = spec.id
         start = datetime.now(UTC) - timedelta(hours=20)
-        # pages that do not exist (404): cheap to fetch, counted as non-articles
         entries = [
-            Listed(
-                f"Notícia {n}", room.url(outlet, f"/arquivo/{n:04d}/"), start + timedelta(minutes=n)
-            )
+            Listed(f"Notícia {n}", room.url(outlet, _archived(n)), start + timedelta(minutes=n))
             for n in range(1000)
         ]
+        for n in range(1000):  # tiny pages, cheap to fetch and read: counted as non-articles
+            room.serve(outlet, _archived(n), _STUB, "text/html; charset=utf-8")
         url = room.serve(outlet, "/sitemap-news.xml", dated_news_sitemap("Arquivo", entries))
 
         def change(catalogue: dict[str, dict[str, Any]]) -> None:
@@ -160,6 +160,8 @@ def test_a_thousand_entry_sitemap_oldest_first_gives_the_newest_500_first_then_t
         assert first["links_found"] == 1000
         assert first["links_over_cap"] == 500
         assert _archive_pages_fetched(room, outlet) == set(range(500, 1000))
+        order = [int(a.path.split("/")[2]) for a in room.requests_for(outlet, "/arquivo/")]
+        assert set(order[:10]) <= set(range(980, 1000))  # and fetched newest first
 
         room.clear_access_log()
         second = crawl(catalogue, redis_url, keys)["by_outlet"][outlet]
@@ -275,6 +277,10 @@ def _at(item: Listed, url: str, published_at: datetime | None = None) -> Listed:
 
 def _path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
+
+
+def _archived(n: int) -> str:
+    return f"/arquivo/{n:04d}/"
 
 
 def _archive_pages_fetched(room: Newsroom, outlet: str) -> set[int]:
