@@ -19,7 +19,7 @@ from twisted.internet import task
 from alerts.active_watchlists import ActiveWatchlists
 from atalaia.redis_connection import Keys
 from atalaia.settings import Settings
-from crawler.catalogue import Outlet
+from crawler.catalogue import Catalogue, Outlet
 from crawler.outlet_health import STORIES_DAY_TTL, stories_today_key
 from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
@@ -34,8 +34,10 @@ def scrapy_settings(
     *,
     log_level: str = "INFO",
     watchlists: ActiveWatchlists | None = None,
+    catalogue: Catalogue | None = None,
 ) -> ScrapySettings:
-    """Scrapy settings from crawler.settings, with Atalaia's run-time values applied."""
+    """Scrapy settings from crawler.settings, with Atalaia's run-time values applied
+    (`catalogue`: the one the run loaded, which spiders use to attribute links)."""
     result = ScrapySettings()
     result.setmodule("crawler.settings", priority="project")
     result.update(
@@ -54,6 +56,7 @@ def scrapy_settings(
             "ATALAIA_OUTLETS": str(settings.outlets_path),
             "ATALAIA_WATCHLISTS": str(settings.watchlists_path),
             "ATALAIA_ACTIVE_WATCHLISTS": watchlists,
+            "ATALAIA_CATALOGUE": catalogue,
             "USER_AGENT": settings.user_agent,
             "DOWNLOAD_TIMEOUT": settings.download_timeout,
             "DOWNLOAD_MAXSIZE": settings.download_maxsize,
@@ -73,6 +76,7 @@ def run_crawl(
     progress: Progress | None = None,
     log_level: str = "WARNING",
     watchlists: ActiveWatchlists | None = None,
+    catalogue: Catalogue | None = None,
 ) -> CrawlSummary:
     """Crawl `outlets` once, concurrently, and return what each one did.
 
@@ -81,7 +85,9 @@ def run_crawl(
     can be called once per process.
     """
     process = CrawlerProcess(
-        scrapy_settings(settings, redis_url, log_level=log_level, watchlists=watchlists)
+        scrapy_settings(
+            settings, redis_url, log_level=log_level, watchlists=watchlists, catalogue=catalogue
+        )
     )
     started = time.monotonic()
     crawlers: dict[str, Crawler] = {}

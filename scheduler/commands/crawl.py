@@ -19,7 +19,7 @@ from alerts.delivery.stats import DeliverySummary
 from atalaia.errors import RedisUnavailable
 from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from crawler.catalogue import Outlet, load_catalogue
+from crawler.catalogue import Catalogue, Outlet, load_catalogue
 from crawler.runner import record_outcome, run_crawl
 from crawler.summary import CrawlSummary
 
@@ -52,7 +52,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     keys = Keys(settings.redis_prefix)
     deliveries: DeliverySummary | None = None
     with open_redis(settings.redis_url, settings.data_dir) as service:
-        summary = _crawl(args, settings, outlets, service.url, watchlists)
+        summary = _crawl(args, settings, catalogue, outlets, service.url, watchlists)
         try:
             zones = {outlet.id: outlet.timezone for outlet in outlets}
             record_outcome(service.client, keys, summary, time.time(), zones)
@@ -82,6 +82,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
 def _crawl(
     args: argparse.Namespace,
     settings: Settings,
+    catalogue: Catalogue,
     outlets: list[Outlet],
     redis_url: str,
     watchlists: ActiveWatchlists,
@@ -89,7 +90,10 @@ def _crawl(
     log_level = "INFO" if args.verbose else "ERROR"
     stderr = Console(stderr=True)
     if not stderr.is_terminal or args.verbose:
-        return run_crawl(settings, outlets, redis_url, log_level=log_level, watchlists=watchlists)
+        return run_crawl(
+            settings, outlets, redis_url, log_level=log_level, watchlists=watchlists,
+            catalogue=catalogue,
+        )  # fmt: skip
     with _progress(stderr) as bar:
         task = bar.add_task("crawling", total=len(outlets), stories=0, errors=0)
 
@@ -98,7 +102,7 @@ def _crawl(
 
         return run_crawl(
             settings, outlets, redis_url, progress=report, log_level=log_level,
-            watchlists=watchlists,
+            watchlists=watchlists, catalogue=catalogue,
         )  # fmt: skip
 
 
@@ -143,6 +147,8 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
         if len(outlet.error_messages) > 5:
             console.print(f"{outlet.outlet}: … and {len(outlet.error_messages) - 5} more")
+        for message in outlet.warning_messages[:5]:
+            console.print(Text.assemble((outlet.outlet, "yellow"), ": ", message), highlight=False)
 
 
 def print_deliveries(summary: DeliverySummary, console: Console) -> None:
