@@ -1,9 +1,15 @@
-"""One pass over the page to find the visible parts an article header is made of.
+"""One pass over the page: its visible lines, and the parts an article header is made of.
 
-Headings, date lines, standfirsts and bylines are collected with their position
-in document order, so later steps can pick the ones nearest the real headline
-rather than the first one on the page (related-article teasers carry dates and
-headings too).
+The walk gives every element a position (its index in document order) and cuts
+the visible text into lines the way a browser breaks it: at block elements and
+`<br>`. Each line knows whether it is the text of one link and whether it sits in
+page furniture (menus, footers, sidebars). Headline, dates and page kind are
+decided from these lines, so they hold on CMSs that use no telling class names.
+
+Headings, date elements, standfirsts and bylines found by their markup are kept
+as `Spot`s with their position, so later steps can pick the ones nearest the real
+headline rather than the first on the page (related-article teasers carry dates
+and headings too).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from crawler.extraction.htmldoc import has_hidden_parts, text_of, visible_text_of
@@ -26,8 +33,20 @@ _TEASER_CLASS = re.compile(
     r"c-headline|chamada|widget|sidebar|comment"
 )
 _TEASER_DEPTH = 4
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "meta", "link"})
+_SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "head", "meta", "link", "select",
+     "button", "iframe", "object", "title"}
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+     "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "section", "article",
+     "header", "footer", "nav", "aside", "main", "figure", "figcaption", "blockquote", "pre",
+     "form", "fieldset", "address", "hr", "br", "center", "details", "summary", "option",
+     "frame", "iframe", "img", "input", "textarea"}
+)  # fmt: skip
+_FURNITURE_TAGS = frozenset({"nav", "footer", "aside"})
 _MAX_DATE_TEXT = 120
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +58,40 @@ class Spot:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One visual line of text: what lies between two block boundaries.
+
+    `block` is the element that opened the line (None for text that follows the
+    end of a block); `link` is the target when the whole line is one link's text.
+    """
+
+    index: int
+    position: int
+    text: str
+    block: HtmlElement | None
+    link: str | None
+    furniture: bool
+
+
 @dataclass(slots=True)
 class Landmarks:
     headings: list[Spot] = field(default_factory=list)
     datelines: list[Spot] = field(default_factory=list)
     leads: list[Spot] = field(default_factory=list)
     bylines: list[Spot] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+    def line_at(self, position: int) -> Line | None:
+        """The first line that starts at or after `position`."""
+        low, high = 0, len(self.lines)
+        while low < high:
+            middle = (low + high) // 2
+            if self.lines[middle].position < position:
+                low = middle + 1
+            else:
+                high = middle
+        return self.lines[low] if low < len(self.lines) else None
 
 
 def find_landmarks(root: HtmlElement) -> Landmarks:
@@ -52,10 +99,101 @@ def find_landmarks(root: HtmlElement) -> Landmarks:
     body = root.find("body")
     if body is None:
         return found
-    for position, element in enumerate(body.iter()):
-        tag = element.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
-            continue
+    _LineCutter(found).walk(body)
+    return found
+
+
+class _LineCutter:
+    """Walks the tree once, collecting spots and cutting the text into lines."""
+
+    def __init__(self, found: Landmarks) -> None:
+        self.found = found
+        self.position = 0
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.text_chars = 0
+        self.hrefs: set[str] = set()
+        self.line_position = 0
+        self.line_block: HtmlElement | None = None
+        self.line_furniture = False
+        self.skip = 0
+        self.furniture = 0
+        self.links: list[str] = []
+
+    def walk(self, body: HtmlElement) -> None:
+        for event, element in etree.iterwalk(body, events=("start", "end")):
+            tag = element.tag
+            if not isinstance(tag, str):
+                if event == "end" and element.tail and not self.skip:
+                    self._add(element.tail)
+                continue
+            if event == "start":
+                self._start(element, tag)
+            else:
+                self._end(element, tag)
+        self._flush(None, self.position)
+
+    def _start(self, element: HtmlElement, tag: str) -> None:
+        position = self.position
+        self.position += 1
+        if self.skip or tag in _SKIP_TAGS:
+            self.skip += 1
+            return
+        if tag in _BLOCK_TAGS:
+            self._flush(element, position)
+        if tag in _FURNITURE_TAGS:
+            self.furniture += 1
+            self.line_furniture = True
+        if tag == "a":
+            self.links.append((element.get("href") or "").strip())
+        self._spot(position, element, tag)
+        if element.text:
+            self._add(element.text)
+
+    def _end(self, element: HtmlElement, tag: str) -> None:
+        if self.skip:
+            self.skip -= 1
+            if self.skip:
+                return
+        elif tag in _BLOCK_TAGS:
+            self._flush(None, self.position)
+        if tag == "a" and self.links and tag not in _SKIP_TAGS:
+            self.links.pop()
+        if tag in _FURNITURE_TAGS and tag not in _SKIP_TAGS:
+            self.furniture -= 1
+        if element.tail:
+            self._add(element.tail)
+
+    def _add(self, text: str) -> None:
+        length = len(text.strip())
+        if not length:
+            self.parts.append(" ")
+            return
+        self.parts.append(text)
+        self.text_chars += length
+        if self.links:
+            self.link_chars += length
+            self.hrefs.add(self.links[-1])
+
+    def _flush(self, block: HtmlElement | None, position: int) -> None:
+        if self.text_chars:
+            text = _SPACE.sub(" ", "".join(self.parts)).strip()
+            link = None
+            if len(self.hrefs) == 1 and self.link_chars >= 0.9 * self.text_chars:
+                link = next(iter(self.hrefs))
+            lines = self.found.lines
+            lines.append(
+                Line(len(lines), self.line_position, text, self.line_block, link,
+                     self.line_furniture)
+            )  # fmt: skip
+        self.parts.clear()
+        self.link_chars = self.text_chars = 0
+        self.hrefs.clear()
+        self.line_position, self.line_block = position, block
+        self.line_furniture = self.furniture > 0
+
+    def _spot(self, position: int, element: HtmlElement, tag: str) -> None:
+        found = self.found
         itemprop = (element.get("itemprop") or "").lower()
         css = (element.get("class") or "").lower()
         if tag in ("h1", "h2") or itemprop == "headline":
@@ -68,7 +206,6 @@ def find_landmarks(root: HtmlElement) -> Landmarks:
         is_author = itemprop in ("author", "creator") or (css and _AUTHOR_CLASS.search(css))
         if is_author and not _in_teaser(element):
             _add(found.bylines, position, element, limit=200)
-    return found
 
 
 def _in_teaser(element: HtmlElement) -> bool:
