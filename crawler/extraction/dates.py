@@ -72,13 +72,15 @@ _WORDY = (
 )  # fmt: skip
 _MONTH_FIRST = _MONTH_WORD + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)"
 _ISO_TEXT = r"(?<!\d)(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"
+_YEAR_FIRST = r"(?<!\d)(?P<y>\d{4})\s*[-/.,]\s*" + _MONTH_WORD + r"\s*[-/.,]\s*(?P<d>[0-3]?\d)(?!\d)"
 
 _SCAN = re.compile(
     "|".join(
         f"(?:{form}(?:{_AT}{_TIME})?{_OFFSET})".replace("(?P<", f"(?P<{name}_")
         .replace("(?P=sep)", f"(?P={name}_sep)")
         for name, form in (
-            ("num", _NUMERIC), ("wordy", _WORDY), ("first", _MONTH_FIRST), ("iso", _ISO_TEXT)
+            ("num", _NUMERIC), ("wordy", _WORDY), ("first", _MONTH_FIRST), ("iso", _ISO_TEXT),
+            ("yfirst", _YEAR_FIRST),
         )
     )
 )  # fmt: skip

@@ -244,7 +244,9 @@ class _LineScorer:
         exact = self.candidates.get(key)
         if exact is not None:
             weight = 0.5 if links_elsewhere else 1.0
-            votes = _SHOWN * exact.votes - _SITE_SEGMENT * exact.site_segments
+            # shown far from the running text (a header, a footer): the site's name
+            shown = _SHOWN if self._near_text(line) else _META_ONLY
+            votes = shown * exact.votes - _SITE_SEGMENT * exact.site_segments
             return weight * (shape + votes), text
         if links_elsewhere or not _reads_like_headline(text, self.names, self.labels):
             return None
@@ -263,7 +265,7 @@ class _LineScorer:
         after = self.prose[min(len(self.lines), index + 1 + _LOOK_AHEAD)]
         if after - self.prose[index + 1] < _PROSE_AFTER:
             weight *= _NOT_FOLLOWED
-        if not self.text_start - _BEFORE_TEXT <= index <= self.text_start + 2:
+        if not self._near_text(line):
             weight *= _AWAY
         words = len([w for w in text.split() if any(c.isalpha() for c in w)])
         if text.endswith((".", ";")) or words > _MAX_HEADLINE_WORDS:
@@ -278,6 +280,9 @@ class _LineScorer:
         ):
             weight *= _LABEL_ABOVE
         return weight
+
+    def _near_text(self, line: Line) -> bool:
+        return self.text_start - _BEFORE_TEXT <= line.index <= self.text_start + 2
 
     def _partial(self, key: str) -> _Candidate | None:
         """A candidate the line shows behind a short label: 'FAMÍLIA Reconhecimento...'."""

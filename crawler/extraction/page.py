@@ -108,6 +108,7 @@ def extract_article(
         marks.lines,
         PageSignals(
             headline=headline.text,
+            headline_line=headline.line,
             title=_page_title(root),
             h1=_first_h1(marks),
             body_length=len(body),

@@ -50,6 +50,9 @@ _ERROR_PHRASE = re.compile(
 _LISTING_TYPES = frozenset({"collectionpage", "searchresultspage", "itemlist", "profilepage"})
 _HEADLINE_LINK_WORDS = 4
 _HEADLINE_LINK_CHARS = 20
+_MAX_HEADLINE_LINK = 200
+_OWN_REACH = 8  # lines under the headline where its own text is looked for
+_OWN_TEXT = 150
 _PROSE_LINE = 40  # a line this long, not a link, is running text
 _TEASER_REACH = 2  # lines next to a headline link
 _TEASER_TEXT = 300  # ... and shorter than this are its summary, not the page's prose
@@ -66,6 +69,7 @@ class PageSignals:
     """What the extractor found on the page, for deciding what kind of page it is."""
 
     headline: str
+    headline_line: int | None  # the index of the headline's line, when a line shows it
     title: str  # the page's <title>
     h1: str
     body_length: int
@@ -106,7 +110,10 @@ def content_refusal(
         return f"{SOFT_404}: the page says {error!r} and has no article text"
     declared = declares_article(root, meta, jsonld)
     listing_type = bool(jsonld.types & _LISTING_TYPES)
-    if _is_listing(structure, declared=declared, listing_type=listing_type):
+    own_text = _own_text(lines, signals)
+    if own_text < _OWN_TEXT and _is_listing(
+        structure, declared=declared, listing_type=listing_type
+    ):
         return (
             f"{LISTING}: {structure.headline_links} headline links, "
             f"{structure.prose} characters of running text"
@@ -130,20 +137,60 @@ def measure(lines: Sequence[Line]) -> Structure:
     page's own prose: lines of running text that are no link, out of menus and
     footers, and not the summary next to a headline link."""
     headline_links: dict[str, int] = {}
-    near_link: set[int] = set()
+    teaser_text = _teaser_lines(lines)
     for line in lines:
-        if line.furniture or line.link is None or not _worded_like_headline(line.text):
-            continue
-        headline_links.setdefault(line.link, len(line.text))
-        near_link.update(range(line.index - _TEASER_REACH, line.index + _TEASER_REACH + 1))
-    prose = 0
-    for line in lines:
-        if line.furniture or line.link is not None or len(line.text) < _PROSE_LINE:
-            continue
-        if line.index in near_link and len(line.text) < _TEASER_TEXT:
-            continue
-        prose += len(line.text)
+        if _is_headline_link(line):
+            assert line.link is not None
+            headline_links.setdefault(line.link, len(line.text))
+    prose = sum(
+        len(line.text) for line in lines if _is_prose(line) and line.index not in teaser_text
+    )
     return Structure(len(headline_links), sum(headline_links.values()), prose)
+
+
+def _own_text(lines: Sequence[Line], signals: PageSignals) -> int:
+    """The running text right under the page's own headline (a real headline: a
+    line that is no link, worded like one); 0 when there is none."""
+    index = signals.headline_line
+    if index is None or index >= len(lines) or lines[index].link is not None:
+        return 0
+    if len([w for w in signals.headline.split() if any(c.isalpha() for c in w)]) < 3:
+        return 0
+    teaser_text = _teaser_lines(lines[index : index + _OWN_REACH + 1])
+    return sum(
+        len(line.text)
+        for line in lines[index + 1 : index + _OWN_REACH + 1]
+        if _is_prose(line) and line.index not in teaser_text
+    )
+
+
+def _teaser_lines(lines: Sequence[Line]) -> set[int]:
+    """Lines that are the summary of a teaser: just after a headline link, or just
+    before one (a kicker), and short."""
+    near: set[int] = set()
+    for line in lines:
+        if _is_headline_link(line):
+            near.update(range(line.index + 1, line.index + _TEASER_REACH + 1))
+            near.add(line.index - 1)
+    return {
+        line.index for line in lines if line.index in near and len(line.text) < _TEASER_TEXT
+    }
+
+
+def _is_prose(line: Line) -> bool:
+    return not line.furniture and line.link is None and len(line.text) >= _PROSE_LINE
+
+
+def _is_headline_link(line: Line) -> bool:
+    """A standalone link worded like a headline (not a sentence, not a summary)."""
+    text = line.text
+    return (
+        line.link is not None
+        and not line.furniture
+        and _HEADLINE_LINK_CHARS <= len(text) <= _MAX_HEADLINE_LINK
+        and len(text.split()) >= _HEADLINE_LINK_WORDS
+        and not text.endswith(".")
+    )
 
 
 def declares_article(root: HtmlElement, meta: MetaTags, jsonld: JsonLd) -> bool:
@@ -172,10 +219,6 @@ def _is_listing(structure: Structure, *, declared: bool, listing_type: bool) -> 
     if prose < _LISTING_PROSE and (links >= _MANY_LINKS or listing_type):
         return True
     return links >= 3 * _MIN_LISTING_LINKS and prose < _LISTING_SHARE * structure.link_text
-
-
-def _worded_like_headline(text: str) -> bool:
-    return len(text) >= _HEADLINE_LINK_CHARS and len(text.split()) >= _HEADLINE_LINK_WORDS
 
 
 def _error_phrase(signals: PageSignals) -> str:

@@ -23,7 +23,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
@@ -62,6 +62,9 @@ _FAR_AFTER = 8000  # a short date line after the article text ("Fonte: X, 20 de 
 _LONG_LINE = 200  # in a longer line, only a date at its start is a date line
 _LINE_START = 40
 _FAR_LINE = 90
+_SHORT_PART = 12  # "18" / "Out." / "2016" / "12:37", one element each
+_MAX_PARTS = 6
+_LIST_REACH = 4  # a date with two more dated lines this close is a list of teasers
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[/_-]?)(?P<m>[01]\d)(?P=s)(?P<d>[0-3]\d)(?!\d)"
     r"|/(?P<y2>(?:19|20)\d{2})/(?P<m2>[01]?\d)/(?P<d2>[0-3]?\d)/"
@@ -108,7 +111,7 @@ def choose_dates(
     machine = _machine_date(jsonld, meta, near_spots, timezone)
     published = _published(machine, shown, signals, zone)
     if published is None:
-        published = _fallback(root, signals, zone)
+        published = _updated_day(marks.lines, signals, zone) or _fallback(root, signals, zone)
     if published is None:
         return PageDates(None, None)
     shift = timedelta(0)
@@ -145,6 +148,16 @@ def _published(
     return listed
 
 
+def _updated_day(lines: list[Line], signals: DateSignals, zone: tzinfo) -> _Candidate | None:
+    """The day of the only date the page shows, an 'updated' line: the article is
+    at least that old, and most are updated the day they are published."""
+    shown = _shown_on_page(lines, signals, label="updated")
+    if shown is None:
+        return None
+    moment = shown.clock.moment
+    return _Candidate(datetime(moment.year, moment.month, moment.day, tzinfo=zone), "visible", "day")
+
+
 def _sharpened(day: _Candidate, listed: _Candidate | None, zone: tzinfo) -> _Candidate:
     """A day-only date made exact by the listing's date of the same day."""
     if listed is not None and _local_day(listed.moment, zone) == _local_day(day.moment, zone):
@@ -176,7 +189,7 @@ def _fallback(root: HtmlElement, signals: DateSignals, zone: tzinfo) -> _Candida
 def _htmldate_day(root: HtmlElement, signals: DateSignals) -> date | None:
     from htmldate import find_date  # imported here: most pages never need it
 
-    latest = (signals.now or datetime.now(zone_utc())) + timedelta(days=1)
+    latest = (signals.now or datetime.now(UTC)) + timedelta(days=1)
     try:
         found = find_date(
             root,
@@ -191,13 +204,11 @@ def _htmldate_day(root: HtmlElement, signals: DateSignals) -> date | None:
     if not found:
         return None
     try:
-        return date.fromisoformat(found)
+        day = date.fromisoformat(found)
     except ValueError:
         return None
-
-
-def zone_utc() -> tzinfo:
-    return outlet_zone("UTC")
+    # htmldate answers January 1st when it found only a year: that is no day
+    return None if (day.month, day.day) == (1, 1) else day
 
 
 def _machine_date(
@@ -257,78 +268,107 @@ def _shown_in_spots(spots: list[Spot]) -> WallClock | None:
     return None
 
 
-def _shown_on_page(lines: list[Line], signals: DateSignals) -> FoundDate | None:
-    """The date printed nearest the headline that is not an 'updated' line.
+def _shown_on_page(lines: list[Line], signals: DateSignals, *, label: str = "") -> FoundDate | None:
+    """The date printed nearest the headline that is not an 'updated' line (or the
+    nearest 'updated' line, with `label="updated"`).
 
     Dates are looked for in the text just before the headline and after it; when
     there is none, in short lines further down (a signature line after the text).
     """
     if signals.headline_line is None:
         return None
-    best: tuple[int, FoundDate] | None = None
-    for distance, line, found in _dates_around(lines, signals):
-        if best is not None and distance >= best[0]:
+    page = _PageDates(lines, signals)
+    wanted = (lambda f: f.label == "updated") if label else (lambda f: f.label != "updated")
+    best: tuple[float, FoundDate] | None = None
+    for distance, index in page.around():
+        if best is not None and distance / 2 > best[0]:
             break
-        for item in found:
-            if item.label != "updated" and (best is None or distance < best[0]):
-                best = (distance, item)
+        for item in page.dates(index):
+            if wanted(item):
+                weight = distance / 2 if item.label == "published" else distance
+                if best is None or weight < best[0]:
+                    best = (weight, item)
                 break
     if best is not None:
         return best[1]
-    for line, found in _dates_far_after(lines, signals):
-        for item in found:
-            if item.label != "updated" and len(line.text) <= _FAR_LINE:
+    for index in page.far_after():
+        for item in page.dates(index):
+            if wanted(item) and len(lines[index].text) <= _FAR_LINE:
                 return item
     return None
 
 
-def _dates_around(
-    lines: list[Line], signals: DateSignals
-) -> Iterator[tuple[int, Line, list[FoundDate]]]:
-    """Lines around the headline's with their dates, nearest first (after before before)."""
-    anchor = signals.headline_line
-    assert anchor is not None
-    scored: list[tuple[int, int, Line]] = []
-    distance = 0
-    for line in lines[anchor:]:
-        if distance > _TEXT_AFTER:
-            break
-        scored.append((distance, 0, line))
-        distance += len(line.text)
-    distance = 0
-    for line in reversed(lines[max(0, anchor - 40) : anchor]):
-        distance += len(line.text)
-        if distance > _TEXT_BEFORE:
-            break
-        scored.append((distance, 1, line))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    for distance, _, line in scored:
-        found = _line_dates(line, signals)
-        if found:
-            yield distance, line, found
+class _PageDates:
+    """The dates printed in the lines around the headline, read once per line."""
+
+    def __init__(self, lines: list[Line], signals: DateSignals) -> None:
+        self.lines = lines
+        self.signals = signals
+        assert signals.headline_line is not None
+        self.anchor = signals.headline_line
+        self.read: dict[int, list[FoundDate]] = {}
+
+    def around(self) -> list[tuple[int, int]]:
+        """(distance, line index) around the headline's line, nearest first: the
+        characters between; those before count double (dates sit under headlines
+        more often than over them)."""
+        lines, anchor = self.lines, self.anchor
+        scored = [(0, anchor)]
+        distance = 0
+        for index in range(anchor + 1, len(lines)):
+            if distance > _TEXT_AFTER:
+                break
+            scored.append((distance, index))
+            distance += len(lines[index].text)
+        distance = 0
+        for index in range(anchor - 1, max(-1, anchor - 40), -1):
+            if distance > 2 * _TEXT_BEFORE:
+                break
+            scored.append((distance, index))
+            distance += 2 * len(lines[index].text)
+        scored.sort()
+        return scored
+
+    def far_after(self) -> Iterator[int]:
+        distance = 0
+        for index in range(self.anchor, len(self.lines)):
+            distance += len(self.lines[index].text)
+            if distance > _FAR_AFTER:
+                return
+            if distance > _TEXT_AFTER:
+                yield index
+
+    def dates(self, index: int) -> list[FoundDate]:
+        """The dates of line `index`, unless it is one of a list of dated teasers."""
+        found = self._line(index)
+        if not found:
+            return []
+        near = range(max(0, index - _LIST_REACH), min(len(self.lines), index + _LIST_REACH + 1))
+        dated = [i for i in near if i != index and self._line(i)]
+        if len(dated) >= 2 and not min(dated + [index]) <= self.anchor <= max(dated + [index]):
+            return []
+        return found
+
+    def _line(self, index: int) -> list[FoundDate]:
+        if index not in self.read:
+            self.read[index] = _line_dates(self.lines, index, self.signals)
+        return self.read[index]
 
 
-def _dates_far_after(
-    lines: list[Line], signals: DateSignals
-) -> Iterator[tuple[Line, list[FoundDate]]]:
-    anchor = signals.headline_line
-    assert anchor is not None
-    distance = 0
-    for line in lines[anchor:]:
-        distance += len(line.text)
-        if distance > _FAR_AFTER:
-            return
-        if distance > _TEXT_AFTER:
-            found = _line_dates(line, signals)
-            if found:
-                yield line, found
-
-
-def _line_dates(line: Line, signals: DateSignals) -> list[FoundDate]:
-    if line.furniture or line.link is not None or not any(c.isdigit() for c in line.text):
+def _line_dates(lines: list[Line], index: int, signals: DateSignals) -> list[FoundDate]:
+    """The dates in line `index`, with the short lines after it (a date split into
+    one element per part: "18" / "Out." / "2016" / "12:37")."""
+    line = lines[index]
+    if line.link is not None or not any(c.isdigit() for c in line.text):
         return []
-    found = scan_dates(line.text, now=signals.now, timezone_name=signals.timezone)
-    if len(line.text) > _LONG_LINE:
+    text = line.text
+    if len(text) < _SHORT_PART:
+        for part in lines[index + 1 : index + _MAX_PARTS]:
+            if len(part.text) >= _SHORT_PART or part.link is not None:
+                break
+            text += " " + part.text
+    found = scan_dates(text, now=signals.now, timezone_name=signals.timezone)
+    if len(text) > _LONG_LINE:
         found = [f for f in found if f.start <= _LINE_START or f.label]
     return found
 
@@ -354,12 +394,9 @@ def _updated(
                 if machine is not None and machine.source == source:
                     updated += shift
                 return express(updated, zone).replace(microsecond=0)
-    if signals.headline_line is None:
-        return None
-    for _, _, found in _dates_around(lines, signals):
-        for item in found:
-            if item.label == "updated" and item.clock.has_time:
-                return express(localise(item.clock, timezone), zone)
+    shown = _shown_on_page(lines, signals, label="updated")
+    if shown is not None and shown.clock.has_time:
+        return express(localise(shown.clock, timezone), zone)
     return None
 
 
