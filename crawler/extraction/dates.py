@@ -118,6 +118,9 @@ _RFC822 = re.compile(
     r"(?P<tz>z|(?:gmt|utc|ut)?\s*[+-]\d{1,2}(?::?\d{2})?|[a-z]{1,5})?$"
 )
 _MIN_YEAR = 1990
+_DIGIT = re.compile(r"\d")
+_COMBINING = re.compile("[\u0300-\u036f]")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +211,9 @@ def scan_dates(
     Dates written relative to the reading ("há 2 horas", "ontem às 18h") are found
     only when `now` (the time the page was fetched) is given.
     """
-    cleaned = simplify(text)
-    if not any(c.isdigit() for c in cleaned):
+    if not _DIGIT.search(text):
         return []
+    cleaned = simplify(text)
     found: list[FoundDate] = []
     for match in _SCAN.finditer(cleaned):
         clock = _clock(match)
@@ -277,8 +280,7 @@ def express(moment: datetime, zone: tzinfo) -> datetime:
 def simplify(text: str) -> str:
     """Lower case, accents and the unicode minus removed, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower().replace("\u2212", "-"))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", ascii_text)
+    return _SPACES.sub(" ", _COMBINING.sub("", decomposed))
 
 
 def _shown_moment(shown: WallClock, zone: tzinfo) -> datetime | None:

@@ -30,7 +30,7 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from crawler.extraction.dates import scan_dates, simplify
 from crawler.extraction.landmarks import Line, Spot
-from crawler.extraction.textfix import repair_text
+from crawler.extraction.textfix import repair_mojibake, repair_text
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|•|·|»|›|~)\s+|\s*::\s*|\s+\|\||^\[([^\]]{1,40})\]\s*")
 _DECORATION = " \t»«›‹|•·:~"
@@ -83,6 +83,7 @@ _NOT_HEADLINE = re.compile(
     r"publicad|atualizad|postad|escrito|enviad|data|tags?)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _CRUMBS = re.compile(r"[»›>|/].*[»›>|]")
 _WEEKDAYS = re.compile(
     r"\b(?:segunda|terca|quarta|quinta|sexta|sabado|domingo|feira|seg|ter|qua|qui|sex|sab|dom|"
@@ -165,7 +166,11 @@ def choose_headline(
     texts known to be section names (the article's section)."""
     names = names.without(t for t, _ in titles).adding(_homepage_link_texts(lines, url))
     label_keys = {_key(label) for label in labels if label.strip()}
-    label_keys |= {_key(line.text) for line in lines if line.link is not None}
+    label_keys |= {
+        _key(line.text)
+        for line in lines
+        if line.link is not None and len(line.text.split()) <= _MAX_LABEL_WORDS
+    }
     candidates = {
         key: c
         for key, c in _title_candidates(titles, names).items()
@@ -174,7 +179,7 @@ def choose_headline(
     scorer = _LineScorer(lines, candidates, names, label_keys, url)
     best: tuple[float, str, Line | None] | None = None
     for line in lines:
-        scored = scorer.score(line)
+        scored = scorer.score(line, to_beat=best[0] if best else 0.0)
         if scored is not None and (best is None or scored[0] > best[0]):
             best = (scored[0], scored[1], line)
     for candidate in candidates.values():
@@ -218,6 +223,7 @@ class _LineScorer:
                 self.by_end.setdefault(key[-_AFFIX_KEY:], []).append(key)
         ranked = sorted(candidates.values(), key=lambda c: c.votes, reverse=True)
         self.fuzzy_pool = ranked[:8]
+        self.best_votes = ranked[0].votes if ranked else 0.0
         self.text_start = self._text_start()
 
     def _text_start(self) -> int:
@@ -232,16 +238,20 @@ class _LineScorer:
             start += 1  # the window's first line of running text
         return start
 
-    def score(self, line: Line) -> tuple[float, str] | None:
+    def score(self, line: Line, to_beat: float = 0.0) -> tuple[float, str] | None:
+        """The line's score and the headline it gives, or None when it cannot be the
+        headline or cannot beat `to_beat`."""
         if line.furniture or not _MIN_LINE <= len(line.text) <= _MAX_LINE:
             return None
-        text = _strip(_without_dates(repair_text(line.text)))
+        text = _strip(_without_dates(repair_mojibake(line.text)))
         if not text:
             return None
         key = _key(text)
         links_elsewhere = line.link is not None and _path_key(line.link) not in self.self_paths
-        shape = self._shape(line, text)
         exact = self.candidates.get(key)
+        if exact is None and (links_elsewhere or _line_weight(line) + self.best_votes <= to_beat):
+            return None
+        shape = self._shape(line, text)
         if exact is not None:
             weight = 0.5 if links_elsewhere else 1.0
             # shown far from the running text (a header, a footer): the site's name
@@ -378,9 +388,10 @@ def _homepage_link_texts(lines: list[Line], url: str) -> list[str]:
     """The texts of links to a homepage (the logo, "Portal do Governo"): site names."""
     texts = []
     for line in lines:
-        if line.link is None or len(line.text) > _MAX_LINE:
+        link = line.link
+        if link is None or len(line.text) > _MAX_LINE or "?" in link or link.count("/") > 3:
             continue
-        target = urlsplit(urljoin(url, line.link) if url else line.link)
+        target = urlsplit(urljoin(url, link) if url else link)
         path = target.path.lower().rstrip("/")
         if target.scheme in ("http", "https", "") and not target.query and (
             path == "" or re.fullmatch(r"/(?:index|default|home|inicio|portal)(?:\.\w+)?", path)
@@ -431,11 +442,13 @@ def _reads_like_headline(text: str, names: SiteNames, labels: set[str]) -> bool:
 
 def _is_dateline(text: str) -> bool:
     """A line that gives the date: 'Notícia publicada em 25/10/2016 20:43'."""
-    return any(found.label for found in scan_dates(text))
+    return bool(_DIGIT.search(text)) and any(found.label for found in scan_dates(text))
 
 
 def _is_date_line(text: str) -> bool:
     """Whether `text` is a date and nothing else ("Terça-feira, 25 de outubro de 2016")."""
+    if not _DIGIT.search(text):
+        return False
     found = scan_dates(text)
     if not found:
         return False
@@ -447,6 +460,8 @@ def _is_date_line(text: str) -> bool:
 
 def _without_dates(text: str) -> str:
     """`text` without a date written before or after it ('25/10/2016 - Título')."""
+    if not _DIGIT.search(text):
+        return text
     found = scan_dates(text)
     if not found:
         return text

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from crawler.extraction.htmldoc import has_hidden_parts, text_of, visible_text_of
@@ -32,6 +32,7 @@ _TEASER_CLASS = re.compile(
     r"thumb|related|relacionad|teaser|card|recommend|mais-lidas|most-read|headline__|"
     r"c-headline|chamada|widget|sidebar|comment"
 )
+_SPOT_TAGS = frozenset({"h1", "h2", "time"})
 _TEASER_DEPTH = 4
 _SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "head", "meta", "link", "select",
@@ -104,11 +105,14 @@ def find_landmarks(root: HtmlElement) -> Landmarks:
 
 
 class _LineCutter:
-    """Walks the tree once, collecting spots and cutting the text into lines."""
+    """Walks the tree once, collecting spots and cutting the text into lines.
+
+    The parser keeps trees at most 256 levels deep, so the recursion is bounded.
+    """
 
     def __init__(self, found: Landmarks) -> None:
         self.found = found
-        self.position = 0
+        self.position = 1  # the body is 0
         self.parts: list[str] = []
         self.link_chars = 0
         self.text_chars = 0
@@ -116,53 +120,49 @@ class _LineCutter:
         self.line_position = 0
         self.line_block: HtmlElement | None = None
         self.line_furniture = False
-        self.skip = 0
         self.furniture = 0
         self.links: list[str] = []
 
     def walk(self, body: HtmlElement) -> None:
-        for event, element in etree.iterwalk(body, events=("start", "end")):
-            tag = element.tag
-            if not isinstance(tag, str):
-                if event == "end" and element.tail and not self.skip:
-                    self._add(element.tail)
-                continue
-            if event == "start":
-                self._start(element, tag)
-            else:
-                self._end(element, tag)
+        if body.text:
+            self._add(body.text)
+        self._children(body)
         self._flush(None, self.position)
 
-    def _start(self, element: HtmlElement, tag: str) -> None:
-        position = self.position
-        self.position += 1
-        if self.skip or tag in _SKIP_TAGS:
-            self.skip += 1
-            return
-        if tag in _BLOCK_TAGS:
-            self._flush(element, position)
-        if tag in _FURNITURE_TAGS:
-            self.furniture += 1
-            self.line_furniture = True
-        if tag == "a":
-            self.links.append((element.get("href") or "").strip())
-        self._spot(position, element, tag)
-        if element.text:
-            self._add(element.text)
-
-    def _end(self, element: HtmlElement, tag: str) -> None:
-        if self.skip:
-            self.skip -= 1
-            if self.skip:
-                return
-        elif tag in _BLOCK_TAGS:
-            self._flush(None, self.position)
-        if tag == "a" and self.links and tag not in _SKIP_TAGS:
-            self.links.pop()
-        if tag in _FURNITURE_TAGS and tag not in _SKIP_TAGS:
-            self.furniture -= 1
-        if element.tail:
-            self._add(element.tail)
+    def _children(self, parent: HtmlElement) -> None:
+        for element in parent:
+            tag = element.tag
+            if not isinstance(tag, str) or tag in _SKIP_TAGS:
+                if isinstance(tag, str):
+                    self.position += 1
+                if element.tail:
+                    self._add(element.tail)
+                continue
+            position = self.position
+            self.position += 1
+            block = tag in _BLOCK_TAGS
+            if block:
+                self._flush(element, position)
+            furniture = tag in _FURNITURE_TAGS
+            if furniture:
+                self.furniture += 1
+                self.line_furniture = True
+            link = tag == "a"
+            if link:
+                self.links.append((element.get("href") or "").strip())
+            self._spot(position, element, tag)
+            if element.text:
+                self._add(element.text)
+            if len(element):
+                self._children(element)
+            if link:
+                self.links.pop()
+            if furniture:
+                self.furniture -= 1
+            if block:
+                self._flush(None, self.position)
+            if element.tail:
+                self._add(element.tail)
 
     def _add(self, text: str) -> None:
         length = len(text.strip())
@@ -186,26 +186,55 @@ class _LineCutter:
                 Line(len(lines), self.line_position, text, self.line_block, link,
                      self.line_furniture)
             )  # fmt: skip
-        self.parts.clear()
-        self.link_chars = self.text_chars = 0
-        self.hrefs.clear()
+            self.parts.clear()
+            self.link_chars = self.text_chars = 0
+            self.hrefs.clear()
+        elif self.parts:
+            self.parts.clear()
         self.line_position, self.line_block = position, block
         self.line_furniture = self.furniture > 0
 
     def _spot(self, position: int, element: HtmlElement, tag: str) -> None:
+        itemprop = element.get("itemprop")
+        css = element.get("class")
+        kinds = _class_kinds(css) if css else _NO_KINDS
+        if not itemprop and tag not in _SPOT_TAGS and not kinds:
+            return
         found = self.found
-        itemprop = (element.get("itemprop") or "").lower()
-        css = (element.get("class") or "").lower()
+        itemprop = (itemprop or "").lower()
         if tag in ("h1", "h2") or itemprop == "headline":
             _add(found.headings, position, element, limit=400)
-        is_date = tag == "time" or itemprop in ("datepublished", "datecreated")
-        if (is_date or (css and _DATE_CLASS.search(css))) and not _in_teaser(element):
+        is_date = tag == "time" or itemprop in ("datepublished", "datecreated") or "date" in kinds
+        if is_date and not _in_teaser(element):
             _add(found.datelines, position, element, limit=_MAX_DATE_TEXT)
-        if itemprop in ("alternativeheadline", "description") or (css and _LEAD_CLASS.search(css)):
+        if itemprop in ("alternativeheadline", "description") or "lead" in kinds:
             _add(found.leads, position, element, limit=1000)
-        is_author = itemprop in ("author", "creator") or (css and _AUTHOR_CLASS.search(css))
+        is_author = itemprop in ("author", "creator") or "author" in kinds
         if is_author and not _in_teaser(element):
             _add(found.bylines, position, element, limit=200)
+
+
+_NO_KINDS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _class_kinds(css: str) -> frozenset[str]:
+    """What a class attribute marks: "date", "lead", "author", "teaser" (pages repeat
+    their class names, so each is read once)."""
+    css = css.lower()
+    kinds = {
+        kind
+        for kind, pattern in (
+            ("date", _DATE_CLASS), ("lead", _LEAD_CLASS), ("author", _AUTHOR_CLASS),
+        )
+        if pattern.search(css)
+    }  # fmt: skip
+    return frozenset(kinds)
+
+
+@lru_cache(maxsize=4096)
+def _is_teaser_class(css: str) -> bool:
+    return bool(_TEASER_CLASS.search(css.lower()))
 
 
 def _in_teaser(element: HtmlElement) -> bool:
@@ -214,7 +243,8 @@ def _in_teaser(element: HtmlElement) -> bool:
     for _ in range(_TEASER_DEPTH):
         if node is None:
             return False
-        if _TEASER_CLASS.search((node.get("class") or "").lower()):
+        css = node.get("class")
+        if css and _is_teaser_class(css):
             return True
         node = node.getparent()
     return False

@@ -28,7 +28,8 @@ from crawler.extraction.pagekind import (
     EMPTY_PAGE,
     PageSignals,
     address_refusal,
-    content_refusal,
+    emptiness_refusal,
+    layout_refusal,
 )
 from crawler.extraction.published import DateSignals, choose_dates
 from crawler.extraction.textfix import repair_text
@@ -98,26 +99,23 @@ def extract_article(
             now=now,
         ),
     )
+    page = PageSignals(
+        headline=headline.text,
+        headline_line=headline.line,
+        title=_page_title(root),
+        h1=_first_h1(marks),
+    )
+    refused = layout_refusal(root, meta, jsonld, marks.lines, page)
+    if refused is not None:
+        raise NotAnArticle(url, refused)
     body = extract_body(root, url)
     lead = choose_lead(marks.leads, headline.position, headline.text, _descriptions(meta, jsonld), body)
     body = tidy_body(body, drop=[headline.text, lead])
-    reason = content_refusal(
-        root,
-        meta,
-        jsonld,
-        marks.lines,
-        PageSignals(
-            headline=headline.text,
-            headline_line=headline.line,
-            title=_page_title(root),
-            h1=_first_h1(marks),
-            body_length=len(body),
-            lead_length=len(lead),
-            has_date=dates.published is not None,
-        ),
+    refused = emptiness_refusal(
+        page, text_length=len(body) + len(lead), has_date=dates.published is not None
     )
-    if reason is not None:
-        raise NotAnArticle(url, reason)
+    if refused is not None:
+        raise NotAnArticle(url, refused)
     return Article(
         url=url,
         outlet=outlet,

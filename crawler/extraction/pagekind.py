@@ -72,9 +72,6 @@ class PageSignals:
     headline_line: int | None  # the index of the headline's line, when a line shows it
     title: str  # the page's <title>
     h1: str
-    body_length: int
-    lead_length: int
-    has_date: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,28 +97,32 @@ def address_refusal(url: str, hubs: Iterable[str] = ()) -> str | None:
     return None
 
 
-def content_refusal(
-    root: HtmlElement, meta: MetaTags, jsonld: JsonLd, lines: Sequence[Line], signals: PageSignals
+def layout_refusal(
+    root: HtmlElement, meta: MetaTags, jsonld: JsonLd, lines: Sequence[Line], page: PageSignals
 ) -> str | None:
-    """Why the page's content says it is no article, or None if it is one."""
+    """Why the page's layout says it is no article (an error page, a listing), or
+    None. Needs only the page's lines: checked before the costly body extraction."""
     structure = measure(lines)
-    error = _error_phrase(signals)
-    if error and signals.body_length < _ERROR_BODY and structure.prose < _ERROR_BODY:
+    error = _error_phrase(page)
+    if error and structure.prose < _ERROR_BODY:
         return f"{SOFT_404}: the page says {error!r} and has no article text"
     declared = declares_article(root, meta, jsonld)
     listing_type = bool(jsonld.types & _LISTING_TYPES)
-    own_text = _own_text(lines, signals)
-    if own_text < _OWN_TEXT and _is_listing(
+    if _own_text(lines, page) < _OWN_TEXT and _is_listing(
         structure, declared=declared, listing_type=listing_type
     ):
         return (
             f"{LISTING}: {structure.headline_links} headline links, "
             f"{structure.prose} characters of running text"
         )
-    if not signals.headline:
+    return None
+
+
+def emptiness_refusal(page: PageSignals, *, text_length: int, has_date: bool) -> str | None:
+    """Why the page is empty: no headline at all, or neither text nor a date."""
+    if not page.headline:
         return f"{EMPTY_PAGE}: no headline"
-    text = max(signals.body_length, structure.prose) + signals.lead_length
-    if not signals.has_date and text < _EMPTY_TEXT:
+    if not has_date and text_length < _EMPTY_TEXT:
         return f"{EMPTY_PAGE}: no date and no article text"
     return None
 
@@ -148,13 +149,13 @@ def measure(lines: Sequence[Line]) -> Structure:
     return Structure(len(headline_links), sum(headline_links.values()), prose)
 
 
-def _own_text(lines: Sequence[Line], signals: PageSignals) -> int:
+def _own_text(lines: Sequence[Line], page: PageSignals) -> int:
     """The running text right under the page's own headline (a real headline: a
     line that is no link, worded like one); 0 when there is none."""
-    index = signals.headline_line
+    index = page.headline_line
     if index is None or index >= len(lines) or lines[index].link is not None:
         return 0
-    if len([w for w in signals.headline.split() if any(c.isalpha() for c in w)]) < 3:
+    if len([w for w in page.headline.split() if any(c.isalpha() for c in w)]) < 3:
         return 0
     teaser_text = _teaser_lines(lines[index : index + _OWN_REACH + 1])
     return sum(
@@ -221,8 +222,8 @@ def _is_listing(structure: Structure, *, declared: bool, listing_type: bool) -> 
     return links >= 3 * _MIN_LISTING_LINKS and prose < _LISTING_SHARE * structure.link_text
 
 
-def _error_phrase(signals: PageSignals) -> str:
-    for text in (signals.h1, signals.title, signals.headline):
+def _error_phrase(page: PageSignals) -> str:
+    for text in (page.h1, page.title, page.headline):
         match = _ERROR_PHRASE.search(text[:200]) if text else None
         if match is not None:
             return match.group().strip()

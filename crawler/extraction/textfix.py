@@ -17,7 +17,7 @@ import re
 import ftfy
 
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_ANY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _INVISIBLE_ENTITY = re.compile(
     r"&(?:shy|ZeroWidthSpace|zwnj|zwj|NoBreak);"
     r"|&#(?:173|0*x0*ad|8203|8204|8205|8288|65279|x0*200[bcd]|x0*2060|x0*feff);",
@@ -47,14 +47,16 @@ def strip_invisible(text: str) -> str:
     characters, whether written as characters or as HTML entities."""
     if "&" in text:
         text = _INVISIBLE_ENTITY.sub("", text)
-    if any(char in text for char in _INVISIBLE_CHARS):
-        text = text.translate(_INVISIBLE)
-    return text
+    return _ANY_INVISIBLE.sub("", text)
 
 
 def repair_text(text: str) -> str:
     """`text` with double-encoded accents repaired and invisible characters removed."""
-    text = strip_invisible(text)
+    return repair_mojibake(strip_invisible(text))
+
+
+def repair_mojibake(text: str) -> str:
+    """`text` with double-encoded accents repaired, when it shows them."""
     if _MOJIBAKE.search(text):
         text = ftfy.fix_text(text, _FTFY)
     return text
