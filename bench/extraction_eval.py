@@ -294,9 +294,7 @@ def extractors(only: list[str]) -> tuple[dict[str, Extractor], list[str]]:
     if importlib.util.find_spec("newspaper") is not None:
         chosen["newspaper4k"] = newspaper_extractor
     else:
-        notes.append(
-            "newspaper4k is not installed (pip install -e '.[bench]'): not compared"
-        )
+        notes.append("newspaper4k is not installed (pip install -e '.[bench]'): not compared")
     if only:
         chosen = {name: run for name, run in chosen.items() if name in only}
     return chosen, notes
@@ -352,15 +350,22 @@ def _ratio(count: list[int]) -> str:
 def _millis(tally: Tally) -> str:
     if not tally.millis:
         return "-"
-    return f"{statistics.median(tally.millis):.1f} ({min(tally.millis):.0f}-{max(tally.millis):.0f})"
+    return (
+        f"{statistics.median(tally.millis):.1f} ({min(tally.millis):.0f}-{max(tally.millis):.0f})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("folders", type=Path, nargs="+", help="folders with html/ and TRUTH.tsv")
     parser.add_argument("--quiet", action="store_true", help="no line per wrong page")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="run only this extractor (atalaia, trafilatura, newspaper4k)")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this extractor (atalaia, trafilatura, newspaper4k)",
+    )
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     chosen, notes = extractors(args.only)

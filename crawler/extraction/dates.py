@@ -72,7 +72,9 @@ _WORDY = (
 )  # fmt: skip
 _MONTH_FIRST = _MONTH_WORD + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)"
 _ISO_TEXT = r"(?<!\d)(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"
-_YEAR_FIRST = r"(?<!\d)(?P<y>\d{4})\s*[-/.,]\s*" + _MONTH_WORD + r"\s*[-/.,]\s*(?P<d>[0-3]?\d)(?!\d)"
+_YEAR_FIRST = (
+    r"(?<!\d)(?P<y>\d{4})\s*[-/.,]\s*" + _MONTH_WORD + r"\s*[-/.,]\s*(?P<d>[0-3]?\d)(?!\d)"
+)
 
 _SCAN = re.compile(
     "|".join(
@@ -94,7 +96,8 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _RELATIVE = re.compile(
     r"\bha\s+(?:cerca\s+de\s+|mais\s+de\s+)?(?P<n>\d{1,3}|"
-    + "|".join(_NUMBER_WORDS) + r")\s*(?P<unit>segundos?|s\b|minutos?|min\b|m\b|horas?|h\b|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\s*(?P<unit>segundos?|s\b|minutos?|min\b|m\b|horas?|h\b|"
     r"dias?|d\b)"
     r"|\b(?P<n2>\d{1,3})\s*(?P<unit2>minutos?|min|horas?|h|dias?)\s+(?:atras|ago)\b"
     r"|\b(?P<day>hoje|ontem|today|yesterday)\s*,?\s*(?:as|a\s+s|at)?\s*"

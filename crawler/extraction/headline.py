@@ -36,7 +36,9 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|•|·|»|›|~)\s+|\s*::\s*|\s
 _DECORATION = " \t»«›‹|•·:~"
 _QUOTES = re.compile(r"[\"'“”‘’«»„`´]")
 _DASHES = re.compile(r"[‐‑‒–—―−]")
-_DATE_LIKE = re.compile(r"^\W*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\W*$|^\W*\d{1,2}\s+de\s+\w+\s+de\s+\d{4}")
+_DATE_LIKE = re.compile(
+    r"^\W*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\W*$|^\W*\d{1,2}\s+de\s+\w+\s+de\s+\d{4}"
+)
 _STOPWORDS = frozenset({"de", "da", "do", "das", "dos", "e", "a", "o", "em", "the", "of", "and"})
 _GENERIC = frozenset(
     {"noticias", "noticia", "news", "home", "inicio", "portal", "jornal", "site", "pagina",
@@ -188,11 +190,11 @@ def choose_headline(
             best = (score, candidate.text, None)
     if best is None:
         return Headline("")
-    _, text, line = best
+    _, text, shown_by = best
     text = _strip(repair_text(text))
-    if line is None:
+    if shown_by is None:
         return Headline(text)
-    return Headline(text, line.position, line.index)
+    return Headline(text, shown_by.position, shown_by.index)
 
 
 class _LineScorer:
@@ -393,8 +395,12 @@ def _homepage_link_texts(lines: list[Line], url: str) -> list[str]:
             continue
         target = urlsplit(urljoin(url, link) if url else link)
         path = target.path.lower().rstrip("/")
-        if target.scheme in ("http", "https", "") and not target.query and (
-            path == "" or re.fullmatch(r"/(?:index|default|home|inicio|portal)(?:\.\w+)?", path)
+        if (
+            target.scheme in ("http", "https", "")
+            and not target.query
+            and (
+                path == "" or re.fullmatch(r"/(?:index|default|home|inicio|portal)(?:\.\w+)?", path)
+            )
         ):
             texts.append(line.text)
     return texts

@@ -109,7 +109,9 @@ def extract_article(
     if refused is not None:
         raise NotAnArticle(url, refused)
     body = extract_body(root, url)
-    lead = choose_lead(marks.leads, headline.position, headline.text, _descriptions(meta, jsonld), body)
+    lead = choose_lead(
+        marks.leads, headline.position, headline.text, _descriptions(meta, jsonld), body
+    )
     body = tidy_body(body, drop=[headline.text, lead])
     refused = emptiness_refusal(
         page, text_length=len(body) + len(lead), has_date=dates.published is not None
@@ -144,7 +146,8 @@ def _website_names(jsonld: JsonLd) -> list[str]:
     return [
         name
         for node in jsonld.nodes_by_id.values()
-        if str(node.get("@type", "")).lower() in ("website", "organization", "newsmediaorganization")
+        if str(node.get("@type", "")).lower()
+        in ("website", "organization", "newsmediaorganization")
         for name in texts(node.get("name"))
     ]
 
@@ -153,9 +156,7 @@ def _first_h1(marks: Landmarks) -> str:
     return next((s.text for s in marks.headings if s.element.tag == "h1"), "")
 
 
-def _metadata_titles(
-    root: HtmlElement, meta: MetaTags, jsonld: JsonLd
-) -> list[tuple[str, float]]:
+def _metadata_titles(root: HtmlElement, meta: MetaTags, jsonld: JsonLd) -> list[tuple[str, float]]:
     """The titles the page gives itself, with how much each is trusted."""
     titles = [(t, 1.5) for t in texts(jsonld.article.get("headline"))[:1]]
     titles += [

@@ -173,9 +173,7 @@ def _teaser_lines(lines: Sequence[Line]) -> set[int]:
         if _is_headline_link(line):
             near.update(range(line.index + 1, line.index + _TEASER_REACH + 1))
             near.add(line.index - 1)
-    return {
-        line.index for line in lines if line.index in near and len(line.text) < _TEASER_TEXT
-    }
+    return {line.index for line in lines if line.index in near and len(line.text) < _TEASER_TEXT}
 
 
 def _is_prose(line: Line) -> bool:

@@ -155,7 +155,9 @@ def _updated_day(lines: list[Line], signals: DateSignals, zone: tzinfo) -> _Cand
     if shown is None:
         return None
     moment = shown.clock.moment
-    return _Candidate(datetime(moment.year, moment.month, moment.day, tzinfo=zone), "visible", "day")
+    return _Candidate(
+        datetime(moment.year, moment.month, moment.day, tzinfo=zone), "visible", "day"
+    )
 
 
 def _sharpened(day: _Candidate, listed: _Candidate | None, zone: tzinfo) -> _Candidate:
@@ -278,7 +280,10 @@ def _shown_on_page(lines: list[Line], signals: DateSignals, *, label: str = "") 
     if signals.headline_line is None:
         return None
     page = _PageDates(lines, signals)
-    wanted = (lambda f: f.label == "updated") if label else (lambda f: f.label != "updated")
+
+    def wanted(found: FoundDate) -> bool:
+        return (found.label == "updated") == (label == "updated")
+
     best: tuple[float, FoundDate] | None = None
     for distance, index in page.around():
         if best is not None and distance / 2 > best[0]:
@@ -345,7 +350,8 @@ class _PageDates:
             return []
         near = range(max(0, index - _LIST_REACH), min(len(self.lines), index + _LIST_REACH + 1))
         dated = [i for i in near if i != index and self._line(i)]
-        if len(dated) >= 2 and not min(dated + [index]) <= self.anchor <= max(dated + [index]):
+        span = [*dated, index]
+        if len(dated) >= 2 and not min(span) <= self.anchor <= max(span):
             return []
         return found
 

@@ -9,7 +9,7 @@ process) is never requested again.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,12 +28,14 @@ from atalaia.article import Article, ArticleLink, NotAnArticle
 from crawler.catalogue import Outlet, load_catalogue
 from crawler.extraction.errors import ExtractionError
 from crawler.extraction.feeds import parse_feed
+from crawler.extraction.pagekind import HTTP_ERROR, refusal_kind
 from crawler.extraction.sections import parse_section
 from crawler.extraction.sitemaps import parse_sitemap
 from crawler.extraction_pool import default_workers, extract_in_pool
 from crawler.failures import describe_failure
 from crawler.items import ExtractedArticle
 from crawler.redis_outage import noting_redis_outage
+from crawler.request_outlet import outlet_of
 from crawler.services import CrawlServices, services_for
 
 NOT_MODIFIED = 304
@@ -79,6 +81,11 @@ class OutletSpider(scrapy.Spider):
     def count(self, name: str, value: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"atalaia/{name}", value)
+
+    def count_refusal(self, kind: str) -> None:
+        """Count a page refused as not an article, in all and by its kind of reason."""
+        self.count("non_articles")
+        self.count(f"non_articles/{kind}")
 
     def note_error(self, message: str) -> None:
         """Count an error of this outlet and keep its message for the summary."""
@@ -181,7 +188,9 @@ class OutletSpider(scrapy.Spider):
     def _claim_and_request(
         self, links: Iterable[ArticleLink], source: Response
     ) -> Iterator[scrapy.Request]:
-        urls = [link.url for link in links][: self.max_links]
+        links = list(links)[: self.max_links]
+        urls = [link.url for link in links]
+        listed = {link.url: _iso(link.published_at) for link in links}
         self.count("links_found", len(urls))
         claimed = self.services.seen_urls.claim(self.outlet.id, urls, time.time())
         self.claimed.update(claimed)
@@ -189,7 +198,7 @@ class OutletSpider(scrapy.Spider):
         # Validators are kept only now: every new link is claimed and pending, so a
         # crash from here on loses nothing even though the feed will answer 304.
         self._remember_validators(source)
-        yield from self._article_requests(claimed)
+        yield from self._article_requests(claimed, listed)
 
     def _remember_validators(self, response: Response) -> None:
         self.services.validators.remember(
@@ -215,10 +224,18 @@ class OutletSpider(scrapy.Spider):
             self.logger.info("%s: %d unfinished articles left for the next pass (%s)",
                              self.outlet.id, released, reason)  # fmt: skip
 
-    def _article_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+    def _article_requests(
+        self, urls: Iterable[str], listed: Mapping[str, str | None] | None = None
+    ) -> Iterator[scrapy.Request]:
+        """Requests for article pages; `listed` gives the date the feed or sitemap
+        gave each link (a further date candidate for the extractor)."""
         for url in urls:
             yield scrapy.Request(
-                url, callback=self.parse_article, errback=self.article_failed, dont_filter=True
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                dont_filter=True,
+                meta={"atalaia_listed_at": (listed or {}).get(url)},
             )
 
     def discovery_failed(self, failure: Failure) -> None:
@@ -228,18 +245,22 @@ class OutletSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[ExtractedArticle]:
         self.count("articles_fetched")
+        outlet = outlet_of(response.request, self)
         try:
             extracted = await extract_in_pool(
                 response.body,
                 response.url,
                 outlet=self.outlet.id,
-                timezone=self.outlet.timezone,
-                language=self.outlet.language,
+                timezone=outlet.timezone,
+                language=outlet.language,
                 declared_charset=_declared_charset(response),
                 workers=self.extraction_workers,
+                listed_at=_listed_at(response),
+                now=datetime.now(UTC),
+                hubs=[outlet.homepage, *(section.url for section in outlet.sections)],
             )
         except NotAnArticle as exc:
-            self.count("non_articles")
+            self.count_refusal(refusal_kind(exc.reason))
             self.logger.info("%s: %s", self.outlet.id, exc)
             self.services.seen_urls.done(self.outlet.id, _requested_url(response), time.time())
             return
@@ -260,7 +281,7 @@ class OutletSpider(scrapy.Spider):
             self.services.seen_urls.done(self.outlet.id, url, time.time())
             return
         if isinstance(error, HttpError) and error.response.status in (404, 410):
-            self.count("non_articles")
+            self.count_refusal(HTTP_ERROR)
             self.logger.info("%s: %s: not an article (%s)", self.outlet.id, url, description)
             self.services.seen_urls.done(self.outlet.id, url, time.time())
             return
@@ -291,6 +312,21 @@ def _declared_charset(response: Response) -> str | None:
         if name == "charset" and value:
             return value.strip("\"' ")
     return None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _listed_at(response: Response) -> datetime | None:
+    """The date the feed or sitemap gave the page's link (`atalaia_listed_at`)."""
+    value = response.meta.get("atalaia_listed_at")
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _is_recent(link: ArticleLink, cutoff: datetime) -> bool:

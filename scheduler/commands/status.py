@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "status", parents=[common], help="per-outlet health, queue depths, dead letters",
         description="Show, for each outlet of the catalogue, its last crawl, last success, "
-        "last error, stories today (in the outlet's timezone) and next scheduled run; then "
+        "last error, stories today (in the outlet's timezone), pages its last pass refused as "
+        "not articles (by reason with --json) and next scheduled run; then "
         "the crawl-job and alert queues (waiting and in progress), deliveries waiting for a "
         "retry, dead letters and channels disabled by 410 Gone. Reads Redis only; exits 2 "
         "when Redis cannot be reached.",
@@ -56,7 +57,16 @@ class OutletStatus:
             "state": self.state,
             "timezone": self.outlet.timezone,
             "next_run": self.next_run,
+            "refused": self.refused,
         }
+
+    @property
+    def refused(self) -> dict[str, int]:
+        """The last pass's pages refused as not articles, by kind of reason."""
+        raw = self.health.last_summary.get("refusals") or {}
+        return (
+            {str(kind): int(count) for kind, count in raw.items()} if isinstance(raw, dict) else {}
+        )
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,7 @@ def print_status(report: Status, console: Console) -> None:
     for title in ("state", "last crawl", "last success", "stories today"):
         table.add_column(title, justify="right" if title == "stories today" else "left")
     table.add_column("errors", justify="right")
+    table.add_column("refused", justify="right")  # last pass's non-articles (--json: by reason)
     table.add_column("next run")
     table.add_column("last error", overflow="fold")
     now = report.now
@@ -137,6 +148,7 @@ def print_status(report: Status, console: Console) -> None:
             _ago(health.last_success, now),
             str(health.stories_today),
             Text(str(errors), style="red" if errors else ""),
+            str(sum(entry.refused.values())),
             _until(entry.next_run, now),
             Text(health.last_error or "-", style="red" if entry.state == "failing" else "dim"),
         )
