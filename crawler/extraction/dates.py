@@ -122,6 +122,7 @@ _RFC822 = re.compile(
 )
 _MIN_YEAR = 1990
 _DIGIT = re.compile(r"\d")
+_WORDS_FOR_NUMBERS = re.compile(r"\bh[áa]\s", re.IGNORECASE)
 _COMBINING = re.compile("[\u0300-\u036f]")
 _SPACES = re.compile(r"\s+")
 
@@ -214,7 +215,7 @@ def scan_dates(
     Dates written relative to the reading ("há 2 horas", "ontem às 18h") are found
     only when `now` (the time the page was fetched) is given.
     """
-    if not _DIGIT.search(text):
+    if not _DIGIT.search(text) and (now is None or not _WORDS_FOR_NUMBERS.search(text)):
         return []
     cleaned = simplify(text)
     found: list[FoundDate] = []

@@ -61,6 +61,7 @@ _MANY_LINKS = 5
 _LISTING_PROSE = 250
 _LISTING_SHARE = 0.2  # own prose below this share of the headline links' text
 _ERROR_BODY = 600
+_ERROR_OTHER_WORDS = 3
 _EMPTY_TEXT = 100
 
 
@@ -221,10 +222,15 @@ def _is_listing(structure: Structure, *, declared: bool, listing_type: bool) -> 
 
 
 def _error_phrase(page: PageSignals) -> str:
+    """The error message that the page's `<h1>`, title or headline is (not merely
+    mentions: "Erro 404? Estudantes relatam falha no site" is a headline)."""
     for text in (page.h1, page.title, page.headline):
-        match = _ERROR_PHRASE.search(text[:200]) if text else None
-        if match is not None:
-            return match.group().strip()
+        matches = list(_ERROR_PHRASE.finditer(text[:200])) if text else []
+        if not matches:
+            continue
+        rest = _ERROR_PHRASE.sub(" ", text[:200])
+        if len(re.findall(r"\w+", rest)) <= _ERROR_OTHER_WORDS:  # "Ops!", "| Gazeta Central"
+            return matches[0].group().strip()
     return ""
 
 

@@ -209,8 +209,13 @@ def _htmldate_day(root: HtmlElement, signals: DateSignals) -> date | None:
         day = date.fromisoformat(found)
     except ValueError:
         return None
-    # htmldate answers January 1st when it found only a year: that is no day
-    return None if (day.month, day.day) == (1, 1) else day
+    # htmldate answers January 1st when it found only a year, and the 1st of the month
+    # when it read only a month from an address such as /2025/07/: that is no day
+    if (day.month, day.day) == (1, 1):
+        return None
+    if day.day == 1 and re.search(rf"{day.year}[/_-]{day.month:02d}(?![/_-]?\d)", signals.url):
+        return None
+    return day
 
 
 def _machine_date(

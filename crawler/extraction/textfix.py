@@ -17,7 +17,8 @@ import re
 import ftfy
 
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
-_ANY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# "Ã" + soft hyphen is "í" encoded twice (C3 AD): left for `repair_mojibake`
+_ANY_INVISIBLE = re.compile(f"(?<!Ã)\u00ad|[{_INVISIBLE_CHARS[1:]}]")
 _INVISIBLE_ENTITY = re.compile(
     r"&(?:shy|ZeroWidthSpace|zwnj|zwj|NoBreak);"
     r"|&#(?:173|0*x0*ad|8203|8204|8205|8288|65279|x0*200[bcd]|x0*2060|x0*feff);",
@@ -52,7 +53,7 @@ def strip_invisible(text: str) -> str:
 
 def repair_text(text: str) -> str:
     """`text` with double-encoded accents repaired and invisible characters removed."""
-    return repair_mojibake(strip_invisible(text))
+    return strip_invisible(repair_mojibake(text)).replace("\u00ad", "")
 
 
 def repair_mojibake(text: str) -> str:
