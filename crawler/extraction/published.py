@@ -127,14 +127,14 @@ def _published(
 ) -> _Candidate | None:
     timezone = signals.timezone
     listed = _listed(signals, zone)
-    if machine is not None:
-        if machine.precision == "day" and shown is not None and shown.has_time:
+    if machine is not None and machine.precision == "day":
+        if shown is not None and shown.has_time:
             visible = _visible(shown, timezone, zone)
             if _local_day(visible.moment, zone) == _local_day(machine.moment, zone):
                 return visible
+        return _sharpened(machine, listed, zone)
+    if machine is not None:
         moment = reconcile(machine.moment, shown, timezone)
-        if machine.precision == "day":
-            moment = machine.moment
         return _Candidate(moment, machine.source, machine.precision)
     if shown is not None:
         visible = _visible(shown, timezone, zone)
