@@ -21,7 +21,9 @@ extra, reported missing if absent), run on the same pages in this process:
   offset, to the label's precision (a label written to the minute, seconds 00,
   is matched to the minute); a day-only answer does not count;
 - canonical: the canonical URL equals the label (atalaia only);
-- non-articles refused, articles wrongly refused;
+- non-articles refused, articles wrongly refused (trafilatura: no text extracted;
+  newspaper4k: `is_valid_body()` false; their titles and dates are scored all the
+  same, as they give them even then);
 - the median milliseconds per page, with the range.
 
 Then one line per page where atalaia is wrong, unless --quiet.
@@ -247,10 +249,11 @@ def trafilatura_extractor(html: bytes, url: str, timezone: str) -> Answer:
             "outputformat": "%Y-%m-%d %H:%M:%S",
         },
     )
-    if document is None or not getattr(document, "text", ""):
+    if document is None:
         return Answer(refused=True)
     published, day_only = _naive_or_aware(getattr(document, "date", None), timezone)
-    return Answer(False, str(getattr(document, "title", "") or ""), published, day_only)
+    title = str(getattr(document, "title", "") or "")
+    return Answer(not getattr(document, "text", ""), title, published, day_only)
 
 
 def newspaper_extractor(html: bytes, url: str, timezone: str) -> Answer:
@@ -262,10 +265,8 @@ def newspaper_extractor(html: bytes, url: str, timezone: str) -> Answer:
     article = newspaper.Article(url, config=config)
     article.download(input_html=html.decode("utf-8", errors="replace"))
     article.parse()
-    if not article.is_valid_body():
-        return Answer(refused=True)
     published, day_only = _naive_or_aware(article.publish_date, timezone)
-    return Answer(False, article.title or "", published, day_only)
+    return Answer(not article.is_valid_body(), article.title or "", published, day_only)
 
 
 def _naive_or_aware(value: object, timezone: str) -> tuple[datetime | None, bool]:

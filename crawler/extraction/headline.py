@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
@@ -86,6 +86,12 @@ _NOT_HEADLINE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_HOMEPAGE = re.compile(  # "/", "https://site.example/", "index.php", "/portal/"
+    r"(?:(?:https?:)?//[^/?#]+)?/(?:_INDEX/?)?$|(?:https?:)?//[^/?#]+$|_INDEX/?$".replace(
+        "_INDEX", r"(?:index|default|home|inicio|portal)(?:\.\w+)?"
+    ),
+    re.IGNORECASE,
+)
 _CRUMBS = re.compile(r"[»›>|/].*[»›>|]")
 _WEEKDAYS = re.compile(
     r"\b(?:segunda|terca|quarta|quinta|sexta|sabado|domingo|feira|seg|ter|qua|qui|sex|sab|dom|"
@@ -166,7 +172,7 @@ def choose_headline(
 ) -> Headline:
     """The headline: `titles` are the metadata titles with their weight, `labels`
     texts known to be section names (the article's section)."""
-    names = names.without(t for t, _ in titles).adding(_homepage_link_texts(lines, url))
+    names = names.without(t for t, _ in titles).adding(_homepage_link_texts(lines))
     label_keys = {_key(label) for label in labels if label.strip()}
     label_keys |= {
         _key(line.text)
@@ -386,24 +392,13 @@ def _join(title: str, parts: list[str]) -> str:
     return title[start : end + len(parts[-1])]
 
 
-def _homepage_link_texts(lines: list[Line], url: str) -> list[str]:
+def _homepage_link_texts(lines: list[Line]) -> list[str]:
     """The texts of links to a homepage (the logo, "Portal do Governo"): site names."""
-    texts = []
-    for line in lines:
-        link = line.link
-        if link is None or len(line.text) > _MAX_LINE or "?" in link or link.count("/") > 3:
-            continue
-        target = urlsplit(urljoin(url, link) if url else link)
-        path = target.path.lower().rstrip("/")
-        if (
-            target.scheme in ("http", "https", "")
-            and not target.query
-            and (
-                path == "" or re.fullmatch(r"/(?:index|default|home|inicio|portal)(?:\.\w+)?", path)
-            )
-        ):
-            texts.append(line.text)
-    return texts
+    return [
+        line.text
+        for line in lines
+        if line.link is not None and len(line.text) <= _MAX_LINE and _HOMEPAGE.match(line.link)
+    ]
 
 
 def _line_weight(line: Line) -> float:

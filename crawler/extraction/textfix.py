@@ -17,12 +17,13 @@ import re
 import ftfy
 
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
+_SOME_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # "Ã" + soft hyphen is "í" encoded twice (C3 AD): left for `repair_mojibake`
 _ANY_INVISIBLE = re.compile(f"(?<!Ã)\u00ad|[{_INVISIBLE_CHARS[1:]}]")
 _INVISIBLE_ENTITY = re.compile(
     r"&(?:shy|ZeroWidthSpace|zwnj|zwj|NoBreak);"
-    r"|&#(?:173|0*x0*ad|8203|8204|8205|8288|65279|x0*200[bcd]|x0*2060|x0*feff);",
-    re.IGNORECASE,
+    r"|&#(?:173|0*[xX]0*[aA][dD]|820[345]|8288|65279|[xX]0*200[bBcCdD]|[xX]0*2060"
+    r"|[xX]0*[fF][eE][fF][fF]);"
 )
 # "Ã£", "Ã©", "â€œ", "Â·": a lead character of a UTF-8 sequence read as windows-1252,
 # followed by what a continuation byte becomes in windows-1252.
@@ -48,7 +49,9 @@ def strip_invisible(text: str) -> str:
     characters, whether written as characters or as HTML entities."""
     if "&" in text:
         text = _INVISIBLE_ENTITY.sub("", text)
-    return _ANY_INVISIBLE.sub("", text)
+    if _SOME_INVISIBLE.search(text):
+        text = _ANY_INVISIBLE.sub("", text)
+    return text
 
 
 def repair_text(text: str) -> str:
