@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from atalaia.article import NotAnArticle
 from crawler.extraction.dates import parse_date, read_wall_clock, reconcile, scan_dates
+from crawler.extraction.page import extract_article
 
 SAO_PAULO = "America/Sao_Paulo"
 NOW = datetime(2024, 3, 5, 21, 40, tzinfo=UTC)  # 18h40 in São Paulo
@@ -167,3 +171,29 @@ def test_a_shown_offset_settles_the_instant() -> None:
     fixed = reconcile(machine, read_wall_clock("10/03/2024 14h00 GMT-4"), SAO_PAULO)
     assert fixed == machine
     assert fixed.utcoffset() == timedelta(hours=-4)
+
+
+@given(st.text(max_size=120))
+def test_scanning_any_text_never_fails(text: str) -> None:
+    for found in scan_dates(text, now=NOW, timezone_name=SAO_PAULO):
+        assert 0 <= found.start < found.end
+        assert found.label in ("published", "updated", "")
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["05/03/2024", " 18h32", " - ", "Publicado em ", "há 2 horas", "<p>", "</p>",
+             "<h1>", "</h1>", "31/02/2024", "99:99", "de março de", " 2024", "GMT-3", "•"]
+        ),
+        max_size=12,
+    )
+)  # fmt: skip
+def test_any_page_is_an_article_or_refused_never_an_error(parts: list[str]) -> None:
+    html = "<html><head><title>Um título qualquer de notícia</title></head><body>"
+    html += "".join(parts) + "</body></html>"
+    try:
+        article = extract_article(html, "https://x.example/a/b", timezone=SAO_PAULO, now=NOW)
+    except NotAnArticle:
+        return
+    assert article.published_at is None or article.published_at.tzinfo is not None
