@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from atalaia.article import NotAnArticle
@@ -180,6 +180,7 @@ def test_scanning_any_text_never_fails(text: str) -> None:
         assert found.label in ("published", "updated", "")
 
 
+@settings(deadline=None)  # the first page that needs htmldate loads dateparser (a second)
 @given(
     st.lists(
         st.sampled_from(
