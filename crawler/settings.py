@@ -55,7 +55,9 @@ ATALAIA_DATA_DIR = "var"
 ATALAIA_REDIS_PREFIX = "atalaia:"
 ATALAIA_DEDUPE_TTL = 30 * 86400  # URLs seen
 ATALAIA_STORY_TTL = 7 * 86400  # how long a story's copies are recognised
-ATALAIA_RECENT_STORIES = 50_000
+ATALAIA_RECENT_STORIES = 500_000  # stories kept, at most
+ATALAIA_KEEP_FOR = 30 * 86400  # how long alerts and stories are kept for browsing
+ATALAIA_TIMEZONE = "UTC"  # the zone of the daily counts' days
 ATALAIA_ARTICLE_ATTEMPTS = 5
 # How long a crawler's claim on an article URL holds before another may take it
 # (a crawler that died, or lost Redis, leaves its claims to expire).

@@ -1,10 +1,11 @@
-"""Assembling the daemon: files, Redis, metrics and health endpoint, then the roles."""
+"""Assembling the daemon: files, Redis, metrics and the web app, then the roles."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import redis
 from redis.backoff import NoBackoff
@@ -15,8 +16,10 @@ from atalaia.redis_connection import Keys, open_redis, redact
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.daemon import ROLES, Daemon, DaemonOptions
-from scheduler.health import serve_health
 from scheduler.metrics import Metrics
+
+if TYPE_CHECKING:
+    from scheduler.web.server import WebServer
 
 log = logging.getLogger("atalaia.daemon")
 
@@ -57,16 +60,18 @@ async def serve(
             Keys(settings.redis_prefix),
             outlets=[outlet.id for outlet in catalogue.enabled],
         )
-        server = None
-        if address is not None:
-            server = await serve_health(
-                address[0], address[1], healthy=daemon.healthy, metrics=metrics.render
-            )
-            log.info("health and metrics on http://%s:%d/healthz and /metrics", *address)
+        server: WebServer | None = None
         try:
+            if address is not None:
+                from scheduler.web.launch import start_web  # with --no-web, never imported
+
+                server = await start_web(
+                    settings, address, catalogue=catalogue, watchlists=watchlists,
+                    redis_url=service.url, healthy=daemon.healthy, registry=metrics.registry,
+                    language=args.lang,
+                )  # fmt: skip
             await daemon.run(stop)
         finally:
             scrape_client.close()
             if server is not None:
-                server.close()
-                await server.wait_closed()
+                await server.stop()

@@ -66,8 +66,13 @@ def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
             known = ", ".join(w.id for w in config.watchlists) or "none"
             raise AtalaiaError(f"unknown watchlist {args.watchlist!r} (watchlists: {known})")
         return compile_watchlists([rule_for(chosen[0])])
+    return compile_query(args.query)
+
+
+def compile_query(query: str) -> Matcher:
+    """A matcher for one query; BadQuery (with a caret under the column) when it is wrong."""
     try:
-        return compile_watchlists([WatchlistRule(id="query", name=args.query, query=args.query)])
+        return compile_watchlists([WatchlistRule(id="query", name=query, query=query)])
     except RuleError as exc:
         error = exc.query_error
         if error is None:
