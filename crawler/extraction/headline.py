@@ -36,9 +36,6 @@ _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|•|·|»|›|~)\s+|\s*::\s*|\s
 _DECORATION = " \t»«›‹|•·:~"
 _QUOTES = re.compile(r"[\"'“”‘’«»„`´]")
 _DASHES = re.compile(r"[‐‑‒–—―−]")
-_DATE_LIKE = re.compile(
-    r"^\W*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\W*$|^\W*\d{1,2}\s+de\s+\w+\s+de\s+\d{4}"
-)
 _STOPWORDS = frozenset({"de", "da", "do", "das", "dos", "e", "a", "o", "em", "the", "of", "and"})
 _GENERIC = frozenset(
     {"noticias", "noticia", "news", "home", "inicio", "portal", "jornal", "site", "pagina",
