@@ -30,12 +30,14 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench.crawl_bench
 	$(BIN)/python -m bench.matching_bench
 	$(BIN)/python -m bench.delivery_bench
 	$(BIN)/python -m bench.latency_bench
 	$(BIN)/python -m bench.web_bench --memory
-	@if [ -d ../shared/realpages ]; then $(BIN)/python -m bench.extraction_eval ../shared/realpages; fi
+	@for d in ../shared/realpages ../shared/devpages/ferret; do \
+		if [ -d $$d ]; then $(BIN)/python -m bench.extraction_eval --quiet $$d; fi; done
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

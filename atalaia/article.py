@@ -16,8 +16,13 @@ from typing import Any
 class Article:
     """One news article as extracted from its page.
 
-    `published_at` and `updated_at` are timezone-aware when known. `body` is the
-    plain text of the article, paragraphs separated by blank lines.
+    `published_at` and `updated_at` are timezone-aware when known, each with its
+    true offset. `published_source` says where the publication date came from
+    ("jsonld", "meta", "time", "visible", "url", "listing", "htmldate") and
+    `published_precision` how much of it is known: "second", "minute", "hour", or
+    "day" when the page gives only the day (then `published_at` is midnight in
+    the outlet's timezone). `body` is the plain text of the article, paragraphs
+    separated by blank lines.
     """
 
     url: str
@@ -29,6 +34,8 @@ class Article:
     authors: tuple[str, ...] = ()
     published_at: datetime | None = None
     updated_at: datetime | None = None
+    published_source: str = ""
+    published_precision: str = ""
     language: str = ""
     section: str = ""
     tags: tuple[str, ...] = ()
@@ -57,6 +64,8 @@ class Article:
             authors=tuple(data.get("authors") or ()),
             published_at=_parse_iso(data.get("published_at")),
             updated_at=_parse_iso(data.get("updated_at")),
+            published_source=data.get("published_source", ""),
+            published_precision=data.get("published_precision", ""),
             language=data.get("language", ""),
             section=data.get("section", ""),
             tags=tuple(data.get("tags") or ()),
@@ -70,7 +79,11 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class NotAnArticle(Exception):
-    """The page is not an article (homepage, section, video hub, error page)."""
+    """The page is not an article (homepage, section, listing, error page).
+
+    `reason` reads "kind: detail"; the kinds are listed in
+    `crawler.extraction.pagekind.REFUSAL_KINDS`.
+    """
 
     url: str
     reason: str

@@ -16,7 +16,9 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 
 from atalaia.article import NotAnArticle
 from crawler.dedupe.stories import signature_of
@@ -41,6 +43,9 @@ async def extract_in_pool(
     language: str,
     declared_charset: str | None,
     workers: int,
+    listed_at: datetime | None = None,
+    now: datetime | None = None,
+    hubs: Sequence[str] = (),
 ) -> ExtractedArticle:
     """`extract_article` and the story fingerprint, in a worker process (in this one
     when `workers` is 0)."""
@@ -52,6 +57,9 @@ async def extract_in_pool(
         timezone=timezone,
         language=language,
         declared_charset=declared_charset,
+        listed_at=listed_at,
+        now=now,
+        hubs=tuple(hubs),
     )
     result = (
         call()
@@ -71,6 +79,9 @@ def _extract(
     timezone: str,
     language: str,
     declared_charset: str | None,
+    listed_at: datetime | None = None,
+    now: datetime | None = None,
+    hubs: tuple[str, ...] = (),
 ) -> ExtractedArticle | str:
     """The article, or why the page is not one (exceptions with fields do not pickle)."""
     try:
@@ -81,6 +92,9 @@ def _extract(
             timezone=timezone,
             language=language,
             declared_charset=declared_charset,
+            listed_at=listed_at,
+            now=now,
+            hubs=hubs,
         )
     except NotAnArticle as exc:
         return exc.reason

@@ -32,6 +32,7 @@ class OutletSummary:
     error_messages: list[str] = field(default_factory=list)
     warning_messages: list[str] = field(default_factory=list)
     matches: dict[str, int] = field(default_factory=dict)
+    refusals: dict[str, int] = field(default_factory=dict)  # non-articles by kind of reason
 
     @classmethod
     def from_stats(cls, outlet: str, stats: dict[str, Any], seconds: float) -> OutletSummary:
@@ -41,11 +42,8 @@ class OutletSummary:
             setattr(summary, name, int(stats.get(f"atalaia/{name}", 0)))
         summary.error_messages = list(stats.get("atalaia/error_messages", []))
         summary.warning_messages = list(stats.get("atalaia/warning_messages", []))
-        summary.matches = {
-            name.removeprefix("atalaia/matches/"): int(value)
-            for name, value in sorted(stats.items())
-            if name.startswith("atalaia/matches/")
-        }
+        summary.matches = _by_name(stats, "atalaia/matches/")
+        summary.refusals = _by_name(stats, "atalaia/non_articles/")
         unhandled = int(stats.get("spider_exceptions/count", 0))
         if unhandled:
             summary.errors += unhandled
@@ -55,6 +53,14 @@ class OutletSummary:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+
+def _by_name(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {
+        name.removeprefix(prefix): int(value)
+        for name, value in sorted(stats.items())
+        if name.startswith(prefix)
+    }
 
 
 COUNTERS = tuple(f.name for f in fields(OutletSummary) if f.type == "int")
@@ -69,6 +75,14 @@ class CrawlSummary:
     def total(self, name: str) -> int:
         return sum(int(getattr(outlet, name)) for outlet in self.outlets)
 
+    def refusals(self) -> dict[str, int]:
+        """Pages refused as not articles, by kind of reason, over every outlet."""
+        totals: dict[str, int] = {}
+        for outlet in self.outlets:
+            for kind, count in outlet.refusals.items():
+                totals[kind] = totals.get(kind, 0) + count
+        return dict(sorted(totals.items()))
+
     def matches(self) -> dict[str, int]:
         """Alerts created per watchlist, over every outlet."""
         totals: dict[str, int] = {}
@@ -82,5 +96,6 @@ class CrawlSummary:
             "seconds": round(self.seconds, 2),
             "totals": {name: self.total(name) for name in COUNTERS},
             "matches": self.matches(),
+            "refusals": self.refusals(),
             "outlets": [asdict(outlet) for outlet in self.outlets],
         }

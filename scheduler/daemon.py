@@ -277,10 +277,12 @@ class Daemon:
             await dispatcher.run(stop)
 
     def _delivered(self, alert: Alert, channel: str, when: float) -> None:
+        article = alert.article
         self.metrics.alert_delivered(
             channel,
-            alert.article.outlet,
-            alert.article.published_at,
+            article.outlet,
+            # a day-only date (midnight) would read as hours of latency
+            article.published_at if article.published_precision != "day" else None,
             datetime.fromtimestamp(when, UTC),
         )
 

@@ -2,9 +2,15 @@
 
 Order of evidence: a byte-order mark, then the charset the HTTP response declared,
 then the document's own declaration (`<meta charset>` or `<?xml encoding?>`), then
-strict UTF-8, then windows-1252. ISO-8859-1 is read as windows-1252 (as browsers
-do), and a document that claims UTF-8 but is not valid UTF-8 falls back to
-windows-1252 instead of turning into mojibake.
+the bytes themselves. ISO-8859-1 is read as windows-1252 (as browsers do).
+
+The bytes have the last word between UTF-8 and windows-1252, whatever was declared:
+a page whose non-ASCII bytes are mostly well-formed UTF-8 sequences is UTF-8 (a
+server-wide "ISO-8859-1" header often sits on top of UTF-8 pages), and the odd
+byte that is not (a stray Latin-1 "é" pasted into a UTF-8 template, a page cut in
+the middle of a character) is read as windows-1252 on its own, so one bad byte
+never turns the whole page into mojibake. Latin-1 text that happens to form valid
+multi-byte UTF-8 is vanishingly rare, so the count decides safely.
 """
 
 from __future__ import annotations
@@ -87,24 +93,37 @@ def _decode(body: bytes, declared: str | None, in_document: str | None) -> str:
 
 
 def _decode_as(body: bytes, codec: str) -> str:
-    if codec == "utf_8":
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
+    if codec == "utf_8" or (codec in _SINGLE_BYTE_LATIN and not body.isascii()):
+        text = _decode_mostly_utf8(body)
+        if text is not None:
+            return text
+        if codec == "utf_8":
             return _decode_cp1252(body)
-    if codec in _SINGLE_BYTE_LATIN and not body.isascii():
-        # A server-wide "ISO-8859-1" header often sits on top of UTF-8 pages.
-        # Latin-1 text that happens to be valid multi-byte UTF-8 is vanishingly rare.
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
     if codec == "cp1252":
         return _decode_cp1252(body)
     try:
         return body.decode(codec, errors="replace")
     except LookupError:  # a codec that is not a text encoding ("base64", "rot13")
         return _decode_as(body, "utf_8")
+
+
+def _decode_mostly_utf8(body: bytes) -> str | None:
+    """`body` as UTF-8 when its non-ASCII bytes are mostly well-formed UTF-8, each
+    stray byte read as windows-1252; None when they are mostly not UTF-8."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY_BYTE.findall(text))
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    well_formed = non_ascii - stray
+    if well_formed <= stray:
+        return None
+    return _STRAY_BYTE.sub(lambda m: _CP1252_TABLE[ord(m.group()) - 0xDC00], text)
+
+
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _decode_cp1252(body: bytes) -> str:

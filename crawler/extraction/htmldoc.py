@@ -8,6 +8,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement, HTMLParser, document_fromstring  # type: ignore[import-untyped]
 
 from crawler.extraction.encoding import decode_html, strip_xml_declaration
+from crawler.extraction.textfix import strip_invisible
 
 _PARSER = HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False, no_network=True)
 _SPACE = re.compile(r"\s+")
@@ -18,9 +19,12 @@ class EmptyDocument(ValueError):
 
 
 def parse_html(html: bytes | str, declared_charset: str | None = None) -> HtmlElement:
-    """The document's root `<html>` element; raises `EmptyDocument` if there is none."""
+    """The document's root `<html>` element; raises `EmptyDocument` if there is none.
+
+    Soft hyphens and zero-width characters are removed first (see `textfix`).
+    """
     text = decode_html(html, declared_charset) if isinstance(html, bytes) else html
-    text = strip_xml_declaration(text).replace("\x00", "")
+    text = strip_invisible(strip_xml_declaration(text).replace("\x00", ""))
     if not text.strip():
         raise EmptyDocument("empty document")
     try:

@@ -1,26 +1,38 @@
 """Turn an article page into an `Article`, or refuse it with `NotAnArticle`.
 
-Sources, most trusted first: JSON-LD, meta tags, the visible page (headings,
-date line, standfirst, byline), then trafilatura for the running text. The HTML
-is parsed once; every step reads the same tree.
+Sources: JSON-LD, meta tags, the visible page (its lines of text, headings, date
+lines, standfirst, byline), the address, the listing that linked the page, then
+trafilatura for the running text. The HTML is parsed once; every step reads the
+same tree. Each field is chosen by agreement between independent signals (see
+`headline`, `published`, `pagekind`), not by rules for particular sites.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from atalaia.article import Article, NotAnArticle
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.body import extract_body, tidy_body
-from crawler.extraction.headline import Headline, choose_headline
+from crawler.extraction.headline import Headline, SiteNames, choose_headline
 from crawler.extraction.htmldoc import EmptyDocument, parse_html, squash
 from crawler.extraction.jsonld import JsonLd, read_jsonld, texts
 from crawler.extraction.landmarks import Landmarks, Spot, find_landmarks, nearest
 from crawler.extraction.language import choose_language
 from crawler.extraction.lead import choose_lead
 from crawler.extraction.metatags import MetaTags, read_meta
-from crawler.extraction.pagekind import PageSignals, metadata_refusal, refusal_reason
-from crawler.extraction.published import choose_dates
+from crawler.extraction.pagekind import (
+    EMPTY_PAGE,
+    PageSignals,
+    address_refusal,
+    emptiness_refusal,
+    layout_refusal,
+)
+from crawler.extraction.published import DateSignals, choose_dates
+from crawler.extraction.textfix import repair_text
 from crawler.extraction.urls import absolute, unarchive
 
 
@@ -32,82 +44,128 @@ def extract_article(
     timezone: str = "UTC",
     language: str = "",
     declared_charset: str | None = None,
+    listed_at: datetime | None = None,
+    now: datetime | None = None,
+    hubs: Sequence[str] = (),
 ) -> Article:
     """The article on the page at `url`.
 
     `timezone` (IANA) is the outlet's: it is given to dates written without an
-    offset and the dates are expressed in it. `language` is the outlet's default,
-    used when the page does not say. Raises `NotAnArticle` for homepages,
-    section pages, video hubs, error pages and empty documents.
+    offset, and UTC dates are expressed in it. `language` is the outlet's default,
+    used when the page does not say. `listed_at` is the date the feed or sitemap
+    gave the link (a further date candidate); `now` is when the page was fetched
+    (for dates written "há 2 horas"); `hubs` are the outlet's homepage and section
+    addresses. Raises `NotAnArticle` for homepages, section and listing pages,
+    error pages and empty documents.
     """
     try:
         root = parse_html(html, declared_charset)
     except EmptyDocument as error:
-        raise NotAnArticle(url, str(error)) from error
+        raise NotAnArticle(url, f"{EMPTY_PAGE}: {error}") from error
     meta = read_meta(root)
     jsonld = read_jsonld(root)
-    declared = metadata_refusal(root, meta, jsonld)
-    if declared is not None:  # refuse before the costly body extraction
-        raise NotAnArticle(url, declared)
+    canonical = _canonical(url, meta, jsonld)
+    refused = address_refusal(url, hubs)
+    if refused is not None:  # refuse before the costly work
+        raise NotAnArticle(url, refused)
     marks = find_landmarks(root)
     article = jsonld.article
     site_names = [
         outlet,
         meta.first("og:site_name", "application-name", "apple-mobile-web-app-title"),
         *texts(jsonld.resolve(article.get("publisher"))),
+        *_website_names(jsonld),
     ]
     section = _section(meta, jsonld)
     headline = choose_headline(
-        marks.headings, _metadata_titles(root, meta, jsonld), [*site_names, section]
+        marks.lines,
+        marks.headings,
+        _metadata_titles(root, meta, jsonld),
+        SiteNames.of(site_names, canonical or url),
+        url=url,
+        labels=[section],
     )
-    anchor = headline.spot.position if headline.spot else None
-    dates = choose_dates(jsonld, meta, marks.datelines, anchor, timezone)
-    body = extract_body(root, url)
-    lead = choose_lead(marks.leads, anchor, headline.text, _descriptions(meta, jsonld), body)
-    body = tidy_body(body, drop=[headline.text, lead])
-    reason = refusal_reason(
+    dates = choose_dates(
         root,
-        meta,
         jsonld,
-        PageSignals(
-            title=_page_title(root),
-            headline=headline.text,
-            body_length=len(body),
-            has_date=dates.published is not None,
+        meta,
+        marks,
+        DateSignals(
+            url=canonical or url,
+            timezone=timezone,
+            headline_line=headline.line,
+            headline_position=headline.position,
+            listed_at=listed_at,
+            now=now,
         ),
     )
-    if reason is not None:
-        raise NotAnArticle(url, reason)
+    page = PageSignals(
+        headline=headline.text,
+        headline_line=headline.line,
+        title=_page_title(root),
+        h1=_first_h1(marks),
+    )
+    refused = layout_refusal(root, meta, jsonld, marks.lines, page)
+    if refused is not None:
+        raise NotAnArticle(url, refused)
+    body = extract_body(root, url)
+    lead = choose_lead(
+        marks.leads, headline.position, headline.text, _descriptions(meta, jsonld), body
+    )
+    body = tidy_body(body, drop=[headline.text, lead])
+    refused = emptiness_refusal(
+        page, text_length=len(body) + len(lead), has_date=dates.published is not None
+    )
+    if refused is not None:
+        raise NotAnArticle(url, refused)
     return Article(
         url=url,
         outlet=outlet,
         title=headline.text,
-        canonical_url=_canonical(url, meta, jsonld),
-        lead=lead,
-        body=body,
-        authors=_authors(meta, jsonld, marks, headline, site_names),
+        canonical_url=canonical,
+        lead=repair_text(lead),
+        body=repair_text(body),
+        authors=tuple(repair_text(a) for a in _authors(meta, jsonld, marks, headline, site_names)),
         published_at=dates.published,
         updated_at=dates.updated,
+        published_source=dates.source,
+        published_precision=dates.precision,
         language=choose_language(
             *texts(article.get("inLanguage")),
             root.get("lang") or "",
             meta.first("og:locale", "content-language", "language"),
             language,
         ),
-        section=section,
-        tags=_tags(meta, jsonld),
+        section=repair_text(section),
+        tags=tuple(repair_text(t) for t in _tags(meta, jsonld)),
         image=_image(url, meta, jsonld),
     )
 
 
-def _metadata_titles(root: HtmlElement, meta: MetaTags, jsonld: JsonLd) -> list[str]:
+def _website_names(jsonld: JsonLd) -> list[str]:
     return [
-        *texts(jsonld.article.get("headline")),
-        meta.first("og:title"),
-        meta.first("twitter:title"),
-        meta.first("parsely-title", "title", "dc.title"),
-        _page_title(root),
+        name
+        for node in jsonld.nodes_by_id.values()
+        if str(node.get("@type", "")).lower()
+        in ("website", "organization", "newsmediaorganization")
+        for name in texts(node.get("name"))
     ]
+
+
+def _first_h1(marks: Landmarks) -> str:
+    return next((s.text for s in marks.headings if s.element.tag == "h1"), "")
+
+
+def _metadata_titles(root: HtmlElement, meta: MetaTags, jsonld: JsonLd) -> list[tuple[str, float]]:
+    """The titles the page gives itself, with how much each is trusted."""
+    titles = [(t, 1.5) for t in texts(jsonld.article.get("headline"))[:1]]
+    titles += [
+        (meta.first("og:title"), 1.0),
+        (meta.first("twitter:title"), 0.5),
+        (meta.first("parsely-title", "dc.title", "title", "headline"), 0.5),
+        (_page_title(root), 1.0),
+    ]
+    return [(title, weight) for title, weight in titles if title.strip()]
 
 
 def _page_title(root: HtmlElement) -> str:
@@ -179,7 +237,7 @@ def _authors(
     author = jsonld.article.get("author")
     authors = author if isinstance(author, list) else [author] if author else []
     from_ld = [name for a in authors for name in texts(jsonld.resolve(a))]
-    byline = _byline(marks.bylines, headline.spot)
+    byline = _byline(marks.bylines, headline)
     from_meta = [
         v
         for v in (meta.all("author") or meta.all("parsely-author") or meta.all("article:author"))
@@ -192,8 +250,8 @@ def _authors(
     return ()
 
 
-def _byline(bylines: list[Spot], headline: Spot | None) -> list[str]:
-    if headline is None:
+def _byline(bylines: list[Spot], headline: Headline) -> list[str]:
+    if headline.position is None:
         return []
     spots = nearest(bylines, headline.position, before=100, after=600)
     names = [

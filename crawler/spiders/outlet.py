@@ -31,6 +31,7 @@ from crawler.attribution import Place
 from crawler.catalogue import Catalogue, Outlet, load_catalogue
 from crawler.discovery import FoundLink, Listing, SourceKind, read_listing
 from crawler.extraction.errors import ExtractionError
+from crawler.extraction.pagekind import HTTP_ERROR, refusal_kind
 from crawler.extraction_pool import default_workers, extract_in_pool
 from crawler.failures import describe_failure
 from crawler.items import ExtractedArticle
@@ -94,6 +95,11 @@ class OutletSpider(scrapy.Spider):
     def count(self, name: str, value: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"atalaia/{name}", value)
+
+    def count_refusal(self, kind: str) -> None:
+        """Count a page refused as not an article, in all and by its kind of reason."""
+        self.count("non_articles")
+        self.count(f"non_articles/{kind}")
 
     def note_error(self, message: str) -> None:
         """Count an error of this outlet and keep its message for the summary."""
@@ -345,9 +351,12 @@ class OutletSpider(scrapy.Spider):
                 language=outlet.language,
                 declared_charset=_declared_charset(response),
                 workers=self.extraction_workers,
+                listed_at=_listed_at(response),
+                now=datetime.now(UTC),
+                hubs=[outlet.homepage, *(section.url for section in outlet.sections)],
             )
         except NotAnArticle as exc:
-            self.count("non_articles")
+            self.count_refusal(refusal_kind(exc.reason))
             self.logger.info("%s: %s", outlet.id, exc)
             self.services.seen_urls.done(outlet.id, _requested_url(response), time.time())
             return
@@ -369,7 +378,7 @@ class OutletSpider(scrapy.Spider):
             self.services.seen_urls.done(outlet_id, url, time.time())
             return
         if isinstance(error, HttpError) and error.response.status in (404, 410):
-            self.count("non_articles")
+            self.count_refusal(HTTP_ERROR)
             self.logger.info("%s: %s: not an article (%s)", outlet_id, url, description)
             self.services.seen_urls.done(outlet_id, url, time.time())
             return
@@ -424,6 +433,17 @@ def _catalogue(crawler: Crawler, outlet: Outlet | str) -> Catalogue:
         logger.warning("%s: catalogue %s unreadable (%s): links to other hosts are offsite",
                        outlet.id, path, exc)  # fmt: skip
         return Catalogue(path, [outlet])
+
+
+def _listed_at(response: Response) -> datetime | None:
+    """The date the feed or sitemap gave the page's link (`atalaia_listed_at`)."""
+    value = response.meta.get("atalaia_listed_at")
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _with_url(article: Article, requested: str, final: str) -> Article:

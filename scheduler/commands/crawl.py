@@ -143,6 +143,10 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
     else:
         console.print("No new story matched a watchlist.")
     for outlet in summary.outlets:
+        if outlet.refusals:
+            reasons = ", ".join(f"{kind} {count}" for kind, count in outlet.refusals.items())
+            console.print(f"{outlet.outlet}: refused as not articles: {reasons}", highlight=False)
+    for outlet in summary.outlets:
         for message in outlet.error_messages[:5]:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
         if len(outlet.error_messages) > 5:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from atalaia.article import Article, NotAnArticle
@@ -45,6 +46,8 @@ def extract(args: argparse.Namespace, settings: Settings) -> int:
             timezone=timezone,
             language=outlet.language if outlet else "",
             declared_charset=charset,
+            now=datetime.now(UTC),
+            hubs=[outlet.homepage, *(s.url for s in outlet.sections)] if outlet else (),
         )
     except NotAnArticle as exc:
         if args.json:
@@ -65,7 +68,7 @@ def render(article: Article) -> str:
         f"url:           {article.url}",
         f"canonical_url: {article.canonical_url}",
         f"outlet:        {article.outlet}",
-        f"published_at:  {article.published_at.isoformat() if article.published_at else '-'}",
+        f"published_at:  {_published(article)}",
         f"updated_at:    {article.updated_at.isoformat() if article.updated_at else '-'}",
         f"authors:       {', '.join(article.authors) or '-'}",
         f"language:      {article.language or '-'}",
@@ -77,6 +80,19 @@ def render(article: Article) -> str:
         article.body,
     ]
     return "\n".join(lines)
+
+
+def _published(article: Article) -> str:
+    """'2024-03-05T18:32:00-03:00 (minute, from visible)'; a day-only date reads
+    '2016-10-25 (day only, from url)'."""
+    moment = article.published_at
+    if moment is None:
+        return "-"
+    source = f"from {article.published_source}" if article.published_source else ""
+    if article.published_precision == "day":
+        return f"{moment.date().isoformat()} (day only{', ' + source if source else ''})"
+    details = ", ".join(filter(None, (article.published_precision, source)))
+    return f"{moment.isoformat()} ({details})" if details else moment.isoformat()
 
 
 def _outlet_for(outlet_id: str | None, url: str, settings: Settings) -> Outlet | None:

@@ -30,8 +30,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "status", parents=[common], help="per-outlet health, queue depths, dead letters",
         description="Show, for each outlet of the catalogue, its last crawl, last success, "
-        "last error, stories today (in the outlet's timezone) and next scheduled run, and "
-        "the feeds, sitemaps and sections that gave nothing for several passes; then "
+        "last error, stories today (in the outlet's timezone), pages its last pass refused as "
+        "not articles (by reason with --json) and next scheduled run, and the feeds, "
+        "sitemaps and sections that gave nothing for several passes; then "
         "the crawl-job and alert queues (waiting and in progress), deliveries waiting for a "
         "retry, dead letters and channels disabled by 410 Gone. Reads Redis only; exits 2 "
         "when Redis cannot be reached.",
@@ -60,7 +61,16 @@ class OutletStatus:
             "timezone": self.outlet.timezone,
             "next_run": self.next_run,
             "source_warnings": [warning.to_dict() for warning in self.source_warnings],
+            "refused": self.refused,
         }
+
+    @property
+    def refused(self) -> dict[str, int]:
+        """The last pass's pages refused as not articles, by kind of reason."""
+        raw = self.health.last_summary.get("refusals") or {}
+        return (
+            {str(kind): int(count) for kind, count in raw.items()} if isinstance(raw, dict) else {}
+        )
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,7 @@ def print_status(report: Status, console: Console) -> None:
     for title in ("state", "last crawl", "last success", "stories today"):
         table.add_column(title, justify="right" if title == "stories today" else "left")
     table.add_column("errors", justify="right")
+    table.add_column("refused", justify="right")  # last pass's non-articles (--json: by reason)
     table.add_column("next run")
     table.add_column("last error", overflow="fold")
     now = report.now
@@ -144,6 +155,7 @@ def print_status(report: Status, console: Console) -> None:
             _ago(health.last_success, now),
             str(health.stories_today),
             Text(str(errors), style="red" if errors else ""),
+            str(sum(entry.refused.values())),
             _until(entry.next_run, now),
             Text(health.last_error or "-", style="red" if entry.state == "failing" else "dim"),
         )

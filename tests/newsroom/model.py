@@ -31,6 +31,7 @@ class Trap(enum.StrEnum):
     LATIN1_UNDECLARED = "latin1-undeclared"  # ISO-8859-1 bytes, no charset anywhere
     DUPLICATE_URLS = "duplicate-urls"  # utm-tagged, clean and AMP URLs for one article
     WIRE_COPY = "wire-copy"  # agency story also published by other outlets
+    NO_DATE_ON_PAGE = "no-date-on-page"  # the page shows no date: only its listing dates it
 
 
 @dataclass(frozen=True, slots=True)

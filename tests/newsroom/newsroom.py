@@ -177,6 +177,27 @@ class Newsroom:
         has `<link rel=canonical>` to the clean URL. `fields` as for `publish`."""
         return self.publish(outlet_id, duplicate_urls=True, **fields)
 
+    def publish_undated(
+        self, outlet_id: str, *, title: str | None = None, published_at: datetime | None = None
+    ) -> FakeArticle:
+        """An article whose page shows no date at all (`Trap.NO_DATE_ON_PAGE`): only the
+        feed item's pubDate and the sitemap's publication date say when it was
+        published. Best on an outlet whose article URLs carry no day (ARC XP's
+        `/section/YYYY/MM/slug/`)."""
+        outlet = self.outlets[outlet_id]
+        with self._publish_lock:
+            serial = self._next_serial()
+            when = published_at or self._next_time()
+            topic = TOPIC_CYCLE[serial % len(TOPIC_CYCLE)]
+            story = self._story(outlet, topic, serial, when)
+            story = _override(story, title=title, lead=None, authors=None)
+            article = outlet.make_article(
+                story, serial=serial, n=len(outlet.articles), published_at=when,
+                extra_traps=frozenset({Trap.NO_DATE_ON_PAGE}),
+            )  # fmt: skip
+            outlet.add_article(article, guid=serial)
+        return article
+
     def publish_wire(
         self, outlet_ids: Sequence[str], *, topic: str = "russia", agency: str | None = None
     ) -> list[FakeArticle]:

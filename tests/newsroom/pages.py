@@ -40,7 +40,28 @@ class Site:
 
 def article_page(site: Site, article: FakeArticle, related: Sequence[Link]) -> str:
     """The article's page in its outlet's style."""
+    if Trap.NO_DATE_ON_PAGE in article.traps:
+        return undated_page(site, article, related)
     return _RENDERERS[site.spec.style](site, article, related)
+
+
+def undated_page(site: Site, article: FakeArticle, related: Sequence[Link]) -> str:
+    """A small-CMS page that dates nothing: no JSON-LD, no date meta tag, no date line,
+    `og:type website`, the headline in a `<div>` and the site's logo in the `<h1>`."""
+    p = site.chrome.prefix
+    meta = (
+        f'<meta name="description" content="{escape(article.lead)}">\n'
+        '<meta property="og:type" content="website">\n'
+        f'<meta property="og:title" content="{escape(article.title)} - {escape(site.spec.name)}">\n'
+        f'<link rel="canonical" href="{escape(article.canonical_url)}">\n'
+    )
+    body = (
+        f'<h1 class="{p}-logo"><a href="{site.base_url}/">{escape(site.spec.name)}</a></h1>\n'
+        f'<div class="{p}-noticia"><div class="{p}-titulo-noticia">{escape(article.title)}</div>\n'
+        f'<p class="{p}-autor">Por {escape(", ".join(article.authors))}</p>\n'
+        f"{_paragraphs(article)}</div>\n" + _related(site, related)
+    )
+    return _document(site, f"{article.title} - {site.spec.name}", meta, body)
 
 
 def amp_page(site: Site, article: FakeArticle) -> str:
