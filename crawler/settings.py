@@ -40,6 +40,22 @@ DEFAULT_REQUEST_HEADERS = {
 }
 LOG_LEVEL = "INFO"
 
+# Egress: every request (robots.txt and redirects included) is resolved and checked
+# before any connection, and the connection goes to the checked address only; see
+# crawler/egress and docs/egress.md. Only http(s) is crawled, never through a proxy.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.egress.middleware.EgressMiddleware": 45,
+}
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.egress.handler.PinnedHTTPDownloadHandler",
+    "https": "crawler.egress.handler.PinnedHTTPDownloadHandler",
+    "data": None,
+    "file": None,
+    "ftp": None,
+    "s3": None,
+}
+HTTPPROXY_ENABLED = False
+
 SPIDER_MIDDLEWARES = {
     "crawler.redis_outage.RedisOutageMiddleware": 50,
 }
@@ -70,5 +86,8 @@ ATALAIA_ACTIVE_WATCHLISTS = None
 ATALAIA_SITEMAP_WINDOW = 2 * 86400
 ATALAIA_SITEMAP_CHILDREN = 3
 ATALAIA_MAX_LINKS_PER_SOURCE = 500
+# A resolver for the egress policy: an async callable (host, port) -> addresses, or
+# its dotted path; None: the system's (getaddrinfo). Tests give one for made-up names.
+ATALAIA_EGRESS_RESOLVER = None
 # Processes that extract articles (None: one per core but one; 0: in the crawl's own loop).
 ATALAIA_EXTRACTION_WORKERS = None

@@ -21,6 +21,7 @@ class OutletSummary:
     syndicated: int = 0
     non_articles: int = 0
     robots_forbidden: int = 0
+    egress_refused: int = 0  # requests to addresses the egress policy refused
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
     matches: dict[str, int] = field(default_factory=dict)

@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from atalaia.article import Article, ArticleLink, NotAnArticle
 from crawler.catalogue import Outlet, load_catalogue
+from crawler.egress.policy import EgressRefused
 from crawler.extraction.errors import ExtractionError
 from crawler.extraction.feeds import parse_feed
 from crawler.extraction.sections import parse_section
@@ -80,14 +81,16 @@ class OutletSpider(scrapy.Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"atalaia/{name}", value)
 
-    def note_error(self, message: str) -> None:
-        """Count an error of this outlet and keep its message for the summary."""
+    def note_error(self, message: str, *, log: bool = True) -> None:
+        """Count an error of this outlet, keep its message for the summary and log it
+        (one WARNING line, unless it was logged already)."""
         self.count("errors")
         assert self.crawler.stats is not None
         messages = self.crawler.stats.get_value("atalaia/error_messages") or []
         if len(messages) < 20:
             self.crawler.stats.set_value("atalaia/error_messages", [*messages, message])
-        self.logger.warning("%s: %s", self.outlet.id, message)
+        if log:
+            self.logger.warning("%s: %s", self.outlet.id, message)
 
     # Discovery ------------------------------------------------------------------
 
@@ -222,7 +225,9 @@ class OutletSpider(scrapy.Spider):
             )
 
     def discovery_failed(self, failure: Failure) -> None:
-        self.note_error(f"{_failed_url(failure)}: {describe_failure(failure)}")
+        message = f"{_failed_url(failure)}: {describe_failure(failure)}"
+        # A refused address was logged (once per host) by the egress middleware.
+        self.note_error(message, log=not isinstance(failure.value, EgressRefused))
 
     # Articles -----------------------------------------------------------------
 
@@ -255,6 +260,9 @@ class OutletSpider(scrapy.Spider):
         url = _failed_url(failure)
         error = failure.value
         description = describe_failure(failure)
+        if isinstance(error, EgressRefused):  # counted and logged by the egress middleware
+            self.services.seen_urls.done(self.outlet.id, url, time.time())
+            return
         if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
             self.count("robots_forbidden")
             self.services.seen_urls.done(self.outlet.id, url, time.time())

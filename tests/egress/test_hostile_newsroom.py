@@ -1,0 +1,55 @@
+"""A hostile outlet links and redirects into the network: nothing internal is reached."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from atalaia.redis_connection import Keys
+from tests.crawl.crawling import atalaia
+from tests.delivery.receiver import Receiver
+from tests.newsroom.hostile import SECRET, HostileOutlet, InternalServer
+
+
+def test_links_and_redirects_into_the_network_are_never_fetched(
+    tmp_path: Path, redis_url: str, keys: Keys
+) -> None:
+    with InternalServer() as internal, HostileOutlet(internal.port) as outlet, Receiver() as hook:
+        catalogue = tmp_path / "outlets.yaml"
+        catalogue.write_text(yaml.safe_dump({"outlets": [outlet.catalogue_entry()]}))
+        watchlists = tmp_path / "watchlists.yaml"
+        watchlists.write_text(
+            yaml.safe_dump(
+                {
+                    "channels": {"equipe": {"type": "webhook", "url": hook.url}},
+                    "watchlists": [{"id": "russia", "terms": ["Rússia"], "notify": ["equipe"]}],
+                }
+            )
+        )
+        result = atalaia(
+            "crawl", "--json", "-v", "--outlets", str(catalogue), "--watchlists", str(watchlists),
+            redis_url=redis_url, keys=keys,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+
+        assert internal.requests == [], "a request reached the internal server"
+        assert outlet.ARTICLE in outlet.requests and outlet.REDIRECT in outlet.requests
+        # The one public article was crawled and alerted; nothing internal reached the hook.
+        bodies = [r.body.decode() for r in hook.requests]
+        assert len(bodies) == 1 and "Brasil e Rússia assinam acordo" in bodies[0]
+        assert SECRET not in "".join(bodies)
+        entry = summary["outlets"][0]
+        assert entry["new_stories"] == 1
+        assert entry["egress_refused"] >= 1  # the redirect, at least (links may be skipped)
+        # Logged once per refused host and address, with the address.
+        refusals = [line for line in result.stderr.splitlines() if "refused" in line]
+        assert any(
+            f"127.0.0.1:{internal.port}/" in line
+            and "refused: 127.0.0.1 is a loopback address" in line
+            for line in refusals
+        ), result.stderr
+        assert len(refusals) == len(set(refusals))
+        assert "Traceback" not in result.stderr
