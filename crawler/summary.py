@@ -48,6 +48,12 @@ class OutletSummary:
     def ok(self) -> bool:
         return self.errors == 0
 
+    @property
+    def unreached(self) -> bool:
+        """Failed without a single listing or article fetched: the outlet was not reached."""
+        fetched = self.feeds_fetched + self.not_modified + self.sections_fetched
+        return self.errors > 0 and fetched + self.articles_fetched == 0
+
 
 COUNTERS = tuple(f.name for f in fields(OutletSummary) if f.type == "int")
 """The counters of a pass, in display order."""
@@ -57,6 +63,11 @@ COUNTERS = tuple(f.name for f in fields(OutletSummary) if f.type == "int")
 class CrawlSummary:
     outlets: list[OutletSummary]
     seconds: float
+
+    @property
+    def none_reached(self) -> bool:
+        """Every outlet of the pass failed without being reached."""
+        return bool(self.outlets) and all(outlet.unreached for outlet in self.outlets)
 
     def total(self, name: str) -> int:
         return sum(int(getattr(outlet, name)) for outlet in self.outlets)

@@ -29,11 +29,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "crawl", parents=[common], help="crawl outlets once now and print a summary",
         description="Run one pass now over the chosen outlets (all enabled ones by default): "
         "fetch their feeds, sitemaps and sections, extract and dedupe new articles, and print "
-        "a per-outlet summary. Exits non-zero only when the run itself cannot work.",
+        "a per-outlet summary. Exit 1 when no outlet could be reached (every one failed), "
+        "2 when the run itself cannot work (a mistake in a file, Redis unreachable).",
     )  # fmt: skip
     parser.add_argument("outlet_ids", nargs="*", metavar="OUTLET", help="outlet ids to crawl")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("--verbose", "-v", action="store_true", help="show the crawler's log")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true",
+        help="show the crawler's log, with Scrapy's own lines and tracebacks",
+    )  # fmt: skip
     parser.add_argument(
         "--deliver-timeout", type=float, default=30.0, metavar="SECONDS",
         help="after the crawl, deliver the new alerts for at most this long (default 30; "
@@ -76,6 +80,13 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
             "lost the connection to Redis during the crawl; what was not finished stays "
             "pending and is fetched again (or delivered) on the next pass"
         )
+    if summary.none_reached:
+        print(
+            f"atalaia: no outlet could be reached ({len(summary.outlets)} crawled, every one "
+            "failed; see the errors above)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -89,7 +100,10 @@ def _crawl(
     log_level = "INFO" if args.verbose else "ERROR"
     stderr = Console(stderr=True)
     if not stderr.is_terminal or args.verbose:
-        return run_crawl(settings, outlets, redis_url, log_level=log_level, watchlists=watchlists)
+        return run_crawl(
+            settings, outlets, redis_url, log_level=log_level, watchlists=watchlists,
+            verbose=args.verbose,
+        )  # fmt: skip
     with _progress(stderr) as bar:
         task = bar.add_task("crawling", total=len(outlets), stories=0, errors=0)
 

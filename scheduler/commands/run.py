@@ -38,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--log-format", choices=["text", "json"], default="text", help="log lines as text or JSON"
     )
     parser.add_argument(
+        "--verbose", "-v", action="store_true",
+        help="log at DEBUG, with Scrapy's own failure lines and tracebacks",
+    )  # fmt: skip
+    parser.add_argument(
         "--crawl-concurrency", type=int, default=4, metavar="N",
         help="outlets crawled at once by this process (default 4)",
     )  # fmt: skip
@@ -48,7 +52,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     install_asyncio_reactor()
     from scheduler.logs import configure_logging
 
-    configure_logging(args.log_format)
+    configure_logging(
+        args.log_format, logging.DEBUG if args.verbose else logging.INFO, verbose=args.verbose
+    )
     from scheduler.health import parse_address
 
     address = None if args.no_metrics else parse_address(args.metrics_address)
