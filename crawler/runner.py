@@ -81,7 +81,9 @@ def run_crawl(
     can be called once per process. Unless `verbose`, the log has one line per
     failure and no tracebacks (atalaia.logfilter).
     """
-    crawl_settings = scrapy_settings(settings, redis_url, log_level=log_level, watchlists=watchlists)
+    crawl_settings = scrapy_settings(
+        settings, redis_url, log_level=log_level, watchlists=watchlists
+    )
     crawl_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(crawl_settings)
     log_to_stderr(log_level, verbose=verbose)
