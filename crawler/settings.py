@@ -77,6 +77,9 @@ ATALAIA_DEDUPE_TTL = _ENVIRONMENT.dedupe_ttl  # URLs seen
 ATALAIA_STORY_TTL = _ENVIRONMENT.story_ttl  # how long a story's copies are recognised
 ATALAIA_RECENT_STORIES = 50_000
 ATALAIA_ARTICLE_ATTEMPTS = 5
+# A page whose extraction fails this many times (it crashes the worker, or nests
+# too deep) is a poison page: given up for good, and counted.
+ATALAIA_EXTRACTION_ATTEMPTS = 3
 # How long a crawler's claim on an article URL holds before another may take it
 # (a crawler that died, or lost Redis, leaves its claims to expire).
 ATALAIA_CLAIM_LEASE = _ENVIRONMENT.claim_lease

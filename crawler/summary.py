@@ -22,6 +22,7 @@ class OutletSummary:
     non_articles: int = 0
     robots_forbidden: int = 0
     egress_refused: int = 0  # requests to addresses the egress policy refused
+    poison_pages: int = 0  # pages whose extraction failed too often: given up for good
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
     matches: dict[str, int] = field(default_factory=dict)

@@ -62,6 +62,7 @@ class OutletSpider(scrapy.Spider):
         spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
         spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
         spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
+        spider.extraction_attempts = crawler.settings.getint("ATALAIA_EXTRACTION_ATTEMPTS")
         workers = crawler.settings.get("ATALAIA_EXTRACTION_WORKERS")
         spider.extraction_workers = default_workers() if workers is None else int(workers)
         return spider
@@ -72,6 +73,7 @@ class OutletSpider(scrapy.Spider):
     max_links: int
     claimed: set[str]
     extraction_workers: int
+    extraction_attempts: int
 
     @property
     def services(self) -> CrawlServices:
@@ -248,12 +250,29 @@ class OutletSpider(scrapy.Spider):
             self.logger.info("%s: %s", self.outlet.id, exc)
             self.services.seen_urls.done(self.outlet.id, _requested_url(response), time.time())
             return
+        except Exception as exc:  # noqa: BLE001 (whatever a page does to the extractor is its failure)
+            self.extraction_failed(response, exc)
+            return
         requested = _requested_url(response)
         if requested != extracted.article.url:  # redirected: keep the address the feed gave
             extracted = replace(
                 extracted, article=_with_url(extracted.article, requested, response.url)
             )
         yield extracted
+
+    def extraction_failed(self, response: Response, error: Exception) -> None:
+        """A page whose extraction failed is tried again on later passes, and given up for
+        good (a poison page, counted) after `extraction_attempts` failures."""
+        url = _requested_url(response)
+        retry = self.services.seen_urls.failed(
+            self.outlet.id, url, time.time(), max_attempts=self.extraction_attempts
+        )
+        if retry.gave_up:
+            self.count("poison_pages")
+        state = "given up for good" if retry.gave_up else "will retry next pass"
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        self.note_error(f"{url}: extraction failed: {reason[:300]} (attempt {retry.attempts}, "
+                        f"{state})")  # fmt: skip
 
     @noting_redis_outage
     def article_failed(self, failure: Failure) -> None:
