@@ -57,11 +57,19 @@ def _rule_error(document: YamlDocument, index: int, error: RuleError) -> ConfigE
     if position:
         location.append(int(position.rstrip("]")))
     query_error = error.query_error
-    if query_error is not None:
-        message = f"bad query {query_error.query!r}: {query_error}"
-    else:
-        message = error.message
-    return document.error(location, message)
+    if query_error is None:
+        return document.error(location, error.message)
+    column = document.column_of(location, query_error.column - 1)
+    return document.error(
+        location, f"bad query {_shortened(query_error.query)}: {query_error}", column
+    )
+
+
+def _shortened(query: str, width: int = 60) -> str:
+    """The query, quoted, cut in the middle when long (a hostile one may be 10,000 chars)."""
+    if len(query) <= width:
+        return repr(query)
+    return repr(query[: width - 20] + " … " + query[-15:])
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,17 @@ def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
         error = exc.query_error
         if error is None:
             raise BadQuery(f"bad query: {exc.message}") from None
-        pointer = " " * (error.column - 1) + "^"
-        raise BadQuery(f"bad query: {error}\n  {error.query}\n  {pointer}") from None
+        text, pointer = _excerpt(error.query, error.column)
+        raise BadQuery(f"bad query: {error}\n  {text}\n  {pointer}") from None
+
+
+def _excerpt(query: str, column: int, width: int = 72) -> tuple[str, str]:
+    """The part of `query` around `column` (all of it when short) and a '^' under it."""
+    start = max(0, min(column - 1 - width // 2, len(query) - width))
+    end = min(len(query), start + width)
+    before = "…" if start else ""
+    after = "…" if end < len(query) else ""
+    return before + query[start:end] + after, " " * (len(before) + column - 1 - start) + "^"
 
 
 def _article(body: bytes, url: str, charset: str | None) -> Article:
