@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -105,9 +105,16 @@ class Compiled:
 class ActiveWatchlists:
     """The watchlists file in force, compiled; `reload_if_changed` swaps in a good edit."""
 
-    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        environ: Mapping[str, str] | None = None,
+        outlet_ids: Collection[str] | None = None,
+    ) -> None:
+        """`outlet_ids`: the catalogue's, to check each watchlist's `outlets:` against."""
         self.path = path
         self.environ = environ
+        self.outlet_ids = outlet_ids
         self.current = self._load()
         self._refused_digest: str | None = None
 
@@ -143,7 +150,7 @@ class ActiveWatchlists:
 
     def _load(self) -> Compiled:
         digest = _digest(self.path) if self.path.exists() else ""
-        config = load_watchlists(self.path, self.environ)
+        config = load_watchlists(self.path, self.environ, self.outlet_ids)
         return Compiled(config, compile_config(config), digest)
 
 

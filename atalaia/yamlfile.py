@@ -237,11 +237,16 @@ def validate(model: type[M], document: YamlDocument, data: Any = None) -> M:
     try:
         return model.model_validate(document.data if data is None else data)
     except ValidationError as exc:
-        raise ConfigErrors([_config_error(document, model, err) for err in exc.errors()]) from None
+        given = document.data if data is None else data
+        raise ConfigErrors(
+            [_config_error(document, model, err, given) for err in exc.errors()]
+        ) from None
 
 
-def _config_error(document: YamlDocument, model: type[BaseModel], err: Any) -> ConfigError:
-    location = tuple(part for part in err["loc"] if not _is_union_tag(part))
+def _config_error(
+    document: YamlDocument, model: type[BaseModel], err: Any, data: Any
+) -> ConfigError:
+    location = _in_data(tuple(part for part in err["loc"] if not _is_union_tag(part)), data)
     message = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden" and location:
         message = f"unknown field {location[-1]!r}"
@@ -251,6 +256,27 @@ def _config_error(document: YamlDocument, model: type[BaseModel], err: Any) -> C
     elif err["type"] == "missing":
         message = "required field is missing"
     return document.error(location, message)
+
+
+def _in_data(location: Location, data: Any) -> Location:
+    """`location` without the parts pydantic adds that are not in the data (the tag of a
+    discriminated union: channels.equipe.email.to is channels.equipe.to in the file)."""
+    kept: list[str | int] = []
+    for index, part in enumerate(location):
+        if _has(data, part):
+            data = data[part]
+        elif isinstance(data, dict | list):
+            if index == len(location) - 1:  # a missing or unknown field: named as it is
+                kept.append(part)
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _has(data: Any, part: str | int) -> bool:
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -28,7 +28,7 @@ async def serve(
     stop: asyncio.Event,
 ) -> None:
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = ActiveWatchlists(settings.watchlists_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path, outlet_ids=catalogue.by_id)
     roles = frozenset(args.role or ROLES)
     with open_redis(settings.redis_url, settings.data_dir) as service:
         log.info("Redis at %s", redact(service.url))

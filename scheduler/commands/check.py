@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = ActiveWatchlists(settings.watchlists_path).current.config
+    watchlists = ActiveWatchlists(
+        settings.watchlists_path, outlet_ids=catalogue.by_id
+    ).current.config
     plan = _plan(catalogue, watchlists)
     if args.json:
         print(json.dumps(plan, ensure_ascii=False, indent=2))

@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = ActiveWatchlists(settings.watchlists_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path, outlet_ids=catalogue.by_id)
     outlets = catalogue.select(args.outlet_ids)
     if not outlets:
         print("atalaia: no enabled outlets to crawl", file=sys.stderr)
