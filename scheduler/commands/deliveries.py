@@ -87,6 +87,13 @@ def deliveries(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         channel = _one_channel(args)
         if not enable_channel(client, keys, channel):
+            config = load_watchlists(settings.watchlists_path)
+            if channel not in config.channels:
+                known = ", ".join(sorted(config.channels)) or "none defined"
+                raise DeliveriesUsageError(
+                    f"no channel {channel!r} in {config.path} (channels: {known}), "
+                    "and none by that name is disabled"
+                )
             print(f"channel {channel} was not disabled")
             return 0
         waiting = sum(1 for d in list_dead_letters(client, keys, 100_000) if d.channel == channel)
