@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 
 import redis
@@ -11,7 +12,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from alerts.active_watchlists import ActiveWatchlists
-from atalaia.redis_connection import Keys, open_redis, redact
+from atalaia.errors import RedisUnavailable
+from atalaia.redis_connection import EmbeddedRedis, Keys, open_redis, redact
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.daemon import ROLES, Daemon, DaemonOptions
@@ -63,10 +65,28 @@ async def serve(
                 address[0], address[1], healthy=daemon.healthy, metrics=metrics.render
             )
             log.info("health and metrics on http://%s:%d/healthz and /metrics", *address)
+        watchdog = (
+            asyncio.ensure_future(_keep_embedded_redis(service.embedded, stop))
+            if service.embedded is not None
+            else None
+        )
         try:
             await daemon.run(stop)
         finally:
+            if watchdog is not None:
+                await watchdog
             scrape_client.close()
             if server is not None:
                 server.close()
                 await server.wait_closed()
+
+
+async def _keep_embedded_redis(embedded: EmbeddedRedis, stop: asyncio.Event) -> None:
+    """Start the embedded Redis again whenever it dies (every role rides out the outage)."""
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(embedded.restart_if_dead)
+        except RedisUnavailable as exc:
+            log.error("could not start the embedded Redis again (%s); trying again", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)

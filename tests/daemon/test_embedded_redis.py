@@ -1,0 +1,52 @@
+"""The embedded Redis that dies is started again, on the same port with the same data,
+and the daemon carries on."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+from atalaia.redis_connection import Keys, connect
+from tests.crawl.crawling import stories
+
+from .daemon_process import wait_until
+from .stage import Stage
+
+
+def embedded_state(data_dir: Path) -> dict[str, object]:
+    try:
+        state: dict[str, object] = json.loads((data_dir / "redis" / "embedded.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return state
+
+
+def test_a_killed_embedded_redis_is_restarted(tmp_path: Path, redis_url: str, keys: Keys) -> None:
+    data_dir = tmp_path / "var"
+    with Stage(tmp_path, redis_url, keys, env={"ATALAIA_REDIS_URL": ""}) as stage:
+        daemon = stage.start("all")
+        daemon.wait_healthy()
+        first = embedded_state(data_dir)
+        assert first, "no embedded Redis was started"
+        client = connect(str(first["url"]))
+        wait_until(lambda: stories(client, keys), 30, what="the first crawl")
+        before = len(stories(client, keys))
+
+        os.kill(int(str(first["pid"])), signal.SIGKILL)
+        wait_until(
+            lambda: embedded_state(data_dir).get("pid") not in (None, first["pid"]),
+            30, what="a new embedded Redis",
+        )  # fmt: skip
+        assert embedded_state(data_dir)["url"] == first["url"]  # same port: clients reconnect
+        daemon.wait_healthy()
+        assert "embedded Redis exited" in daemon.log()
+
+        article = stage.publish()
+        client = connect(str(first["url"]))
+        wait_until(
+            lambda: article.canonical_url in {s.article.canonical_url for s in stories(client, keys)},
+            60, what="the daemon to crawl on after the restart",
+        )  # fmt: skip
+        assert len(stories(client, keys)) > before  # the data survived the restart too
