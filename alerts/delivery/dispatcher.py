@@ -204,7 +204,11 @@ class Dispatcher:
                 spawned += await self._retry_step()
                 await self._digest_step()
                 if spawned or self._tasks:
-                    await self._wait_some(deadline)
+                    # Wake at least every poll interval: a retry that falls due must not
+                    # wait for an attempt still hanging on another channel.
+                    await self._wait_some(
+                        min(deadline, time.monotonic() + self.options.poll_interval)
+                    )
                     continue
                 next_due = await self.store.next_retry_due()
                 remaining = deadline - time.monotonic()

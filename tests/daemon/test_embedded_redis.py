@@ -45,8 +45,9 @@ def test_a_killed_embedded_redis_is_restarted(tmp_path: Path, redis_url: str, ke
 
         article = stage.publish()
         client = connect(str(first["url"]))
-        wait_until(
-            lambda: article.canonical_url in {s.article.canonical_url for s in stories(client, keys)},
-            60, what="the daemon to crawl on after the restart",
-        )  # fmt: skip
+
+        def crawled() -> bool:
+            return article.canonical_url in {s.article.canonical_url for s in stories(client, keys)}
+
+        wait_until(crawled, 60, what="the daemon to crawl on after the restart")
         assert len(stories(client, keys)) > before  # the data survived the restart too
