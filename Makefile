@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.matching_bench
 	$(BIN)/python -m bench.delivery_bench
 	$(BIN)/python -m bench.latency_bench
+	$(BIN)/python -m bench.startup_bench
 	@if [ -d ../shared/realpages ]; then $(BIN)/python -m bench.extraction_eval ../shared/realpages; fi
 
 clean:

@@ -6,22 +6,19 @@ import argparse
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
-import redis
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
-
-from alerts.active_watchlists import ActiveWatchlists
-from alerts.delivery.drain import drain_queued
-from alerts.delivery.stats import DeliverySummary
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from crawler.catalogue import Outlet, load_catalogue
-from crawler.runner import record_outcome, run_crawl
-from crawler.summary import CrawlSummary
+
+if TYPE_CHECKING:  # imported when the command runs: Scrapy alone takes most of a second
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from alerts.active_watchlists import ActiveWatchlists
+    from alerts.delivery.stats import DeliverySummary
+    from crawler.catalogue import Outlet
+    from crawler.summary import CrawlSummary
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -47,6 +44,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
+    import redis
+    from rich.console import Console
+
+    from alerts.active_watchlists import ActiveWatchlists
+    from alerts.delivery.drain import drain_queued
+    from atalaia.redis_connection import Keys, open_redis
+    from crawler.catalogue import load_catalogue
+    from crawler.runner import record_outcome
+
     catalogue = load_catalogue(settings.outlets_path)
     watchlists = ActiveWatchlists(settings.watchlists_path, outlet_ids=catalogue.by_id)
     outlets = catalogue.select(args.outlet_ids)
@@ -97,6 +103,10 @@ def _crawl(
     redis_url: str,
     watchlists: ActiveWatchlists,
 ) -> CrawlSummary:
+    from rich.console import Console
+
+    from crawler.runner import run_crawl
+
     log_level = "INFO" if args.verbose else "ERROR"
     stderr = Console(stderr=True)
     if not stderr.is_terminal or args.verbose:
@@ -117,6 +127,8 @@ def _crawl(
 
 
 def _progress(console: Console) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -129,6 +141,9 @@ def _progress(console: Console) -> Progress:
 
 
 def print_summary(summary: CrawlSummary, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"Crawl pass: {len(summary.outlets)} outlets in {summary.seconds:.1f}s")
     columns = [
         ("outlet", "outlet"), ("feeds", "feeds_fetched"), ("304", "not_modified"),

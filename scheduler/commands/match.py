@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
-
-from alerts.active_watchlists import ActiveWatchlists, rule_for
-from alerts.matching import Matcher, RuleError, WatchlistMatch, WatchlistRule, compile_watchlists
-from atalaia.article import Article, NotAnArticle
 from atalaia.errors import AtalaiaError
 from atalaia.settings import Settings
-from crawler.extraction.page import extract_article
-from crawler.extraction.timezones import guess_timezone
-from scheduler.sources import read_source
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from rich.console import Console
+
+    from alerts.matching import Matcher, WatchlistMatch
+    from atalaia.article import Article
 
 
 class BadQuery(AtalaiaError):
@@ -47,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def match(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+
+    from scheduler.sources import read_source
+
     matcher = _matcher(args, settings)
     body, url, charset = read_source(args.source, args.url, settings)
     article = _article(body, url, charset)
@@ -59,6 +61,9 @@ def match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
+    from alerts.active_watchlists import ActiveWatchlists, rule_for
+    from alerts.matching import RuleError, WatchlistRule, compile_watchlists
+
     if args.watchlist is not None:
         config = ActiveWatchlists(settings.watchlists_path).current.config
         chosen = [w for w in config.watchlists if w.id == args.watchlist]
@@ -87,6 +92,10 @@ def _excerpt(query: str, column: int, width: int = 72) -> tuple[str, str]:
 
 def _article(body: bytes, url: str, charset: str | None) -> Article:
     """The article in HTML, extracted; plain text is the body of an untitled article."""
+    from atalaia.article import Article, NotAnArticle
+    from crawler.extraction.page import extract_article
+    from crawler.extraction.timezones import guess_timezone
+
     text = body.decode(charset or "utf-8", errors="replace")
     if not _looks_like_html(text):
         return Article(url=url, outlet="", title="", body=text)
@@ -106,6 +115,8 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _print(found: list[WatchlistMatch], console: Console) -> None:
+    from rich.text import Text
+
     if not found:
         console.print("no match")
         return

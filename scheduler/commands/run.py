@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
-from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from atalaia.errors import AtalaiaError
 from atalaia.settings import Settings
+
+if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable
 
 log = logging.getLogger("atalaia.daemon")
 
@@ -49,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import signal
+
     install_asyncio_reactor()
     from scheduler.logs import configure_logging
 
