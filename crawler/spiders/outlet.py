@@ -303,12 +303,19 @@ def _header(response: Response, name: str) -> str | None:
 
 def _requested_url(response: Response) -> str:
     """The URL the spider asked for (before redirects), which dedupe knows it by."""
-    return response.request.url if response.request is not None else response.url
+    return _original_url(response.request) if response.request is not None else response.url
 
 
 def _failed_url(failure: Failure) -> str:
+    """The URL the spider asked for, when a request (or one it was redirected to) failed."""
     request = getattr(failure, "request", None)
-    return str(request.url) if request is not None else "?"
+    return _original_url(request) if request is not None else "?"
+
+
+def _original_url(request: scrapy.Request) -> str:
+    """The request's URL before any redirect (Scrapy keeps the chain in its meta)."""
+    chain = request.meta.get("redirect_urls")
+    return str(chain[0]) if chain else str(request.url)
 
 
 def _declared_charset(response: Response) -> str | None:

@@ -172,6 +172,12 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
         if len(outlet.error_messages) > 5:
             console.print(f"{outlet.outlet}: … and {len(outlet.error_messages) - 5} more")
+        if outlet.egress_refused:
+            console.print(
+                f"{outlet.outlet}: {outlet.egress_refused} requests refused by the egress policy "
+                "(internal addresses; see docs/egress.md)",
+                highlight=False,
+            )
 
 
 def print_deliveries(summary: DeliverySummary, console: Console) -> None:
