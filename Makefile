@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.delivery_bench
 	$(BIN)/python -m bench.latency_bench
 	$(BIN)/python -m bench.startup_bench
+	$(BIN)/python -m bench.web_bench --memory
 	@if [ -d ../shared/realpages ]; then $(BIN)/python -m bench.extraction_eval ../shared/realpages; fi
 
 clean:

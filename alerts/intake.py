@@ -14,13 +14,14 @@ import redis
 
 from alerts.active_watchlists import Compiled
 from alerts.alert import Alert
+from alerts.archive import STORY_SCRIPT, ArchiveKeys
 from alerts.queue import AlertQueue
 from atalaia.redis_connection import Keys
 from atalaia.story import Story
 
 
 def recent_stories_key(keys: Keys) -> str:
-    return keys("stories")
+    return ArchiveKeys(keys).stream
 
 
 def accept_story(
@@ -33,13 +34,13 @@ def accept_story(
     queue: AlertQueue,
     now: datetime,
 ) -> list[Alert]:
-    """Queue, in the caller's transaction, what a new story sets off; returns its alerts."""
-    pipe.xadd(
-        recent_stories_key(keys),
-        {"story": story.to_json(), "outlet": story.article.outlet},
-        maxlen=max_recent,
-        approximate=True,
-    )
+    """Queue, in the caller's transaction, what a new story sets off; returns its alerts.
+
+    The story is kept (alerts.archive: the recent-stories stream, its index and the
+    day's count) for the alert queue's `keep_for`.
+    """
+    script_keys, args = queue.archive.story_arguments(story, max_recent)
+    pipe.eval(STORY_SCRIPT, len(script_keys), *script_keys, *args)
     alerts = watchlists.alerts_for(story, now) if watchlists is not None else []
     for alert in alerts:
         queue.queue_create(pipe, alert)

@@ -6,6 +6,8 @@ alert appended to the `alerts` stream only if no alert with that id exists, so a
 Dispatchers read the stream through the consumer group `dispatchers`. The stream
 is never trimmed by length (that could drop undelivered alerts): dispatchers
 delete an entry once every channel has it delivered or dead-lettered.
+
+The same script keeps the new alert for browsing and counts it (alerts.archive).
 """
 
 from __future__ import annotations
@@ -13,24 +15,38 @@ from __future__ import annotations
 import redis
 
 from alerts.alert import Alert
+from alerts.archive import ALERT_SCRIPT, Archive
 from atalaia.redis_connection import Keys
 
 DISPATCHERS = "dispatchers"
 
-_CREATE = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  redis.call('XADD', KEYS[2], '*', 'alert', ARGV[3])
-  return 1
+_CREATE = (
+    """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  return 0
 end
-return 0
+redis.call('XADD', KEYS[2], '*', 'alert', ARGV[3])
 """
+    + ALERT_SCRIPT
+    + """
+return 1
+"""
+)
 
 
 class AlertQueue:
-    def __init__(self, client: redis.Redis, keys: Keys, *, ttl: float = 30 * 86400) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: Keys,
+        *,
+        ttl: float = 30 * 86400,
+        archive: Archive | None = None,
+    ) -> None:
         self.client = client
         self.keys = keys
         self.ttl = int(ttl)
+        self.archive = archive or Archive(keys)
         self._create = client.register_script(_CREATE)
 
     @property
@@ -51,8 +67,9 @@ class AlertQueue:
         self._create(keys=keys, args=args, client=pipe)
 
     def _arguments(self, alert: Alert) -> tuple[list[str], list[str | float]]:
-        keys = [self.record_key(alert.id), self.stream]
-        return keys, [alert.created_at.timestamp(), self.ttl, alert.to_json()]
+        kept_keys, kept_args = self.archive.alert_arguments(alert)
+        keys = [self.record_key(alert.id), self.stream, *kept_keys]
+        return keys, [alert.created_at.timestamp(), self.ttl, alert.to_json(), *kept_args]
 
     def ensure_group(self) -> None:
         """Create the dispatchers' consumer group (from the start of the stream) if missing."""

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import redis
 
 from alerts.active_watchlists import Compiled
+from alerts.archive import Archive
 from alerts.intake import recent_stories_key
 from alerts.queue import AlertQueue
 from atalaia.errors import AtalaiaError
@@ -45,6 +46,7 @@ def replay(
     now: datetime,
     watchlist_id: str | None = None,
     batch: int = 500,
+    archive: Archive | None = None,
 ) -> ReplaySummary:
     """Match the stories first seen in the last `since` and create the missing alerts."""
     if watchlist_id is not None and watchlist_id not in {
@@ -52,7 +54,7 @@ def replay(
     }:
         known = ", ".join(w.id for w in watchlists.config.watchlists) or "none"
         raise UnknownWatchlist(f"unknown watchlist {watchlist_id!r} (watchlists: {known})")
-    queue = AlertQueue(client, keys)
+    queue = AlertQueue(client, keys, archive=archive)
     summary = ReplaySummary()
     start = f"{int((now - since).timestamp() * 1000)}-0"
     stream = recent_stories_key(keys)

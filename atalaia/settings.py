@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from atalaia.durations import parse_duration
 from atalaia.errors import AtalaiaError
@@ -36,7 +37,16 @@ class Settings:
     # (ATALAIA_CLAIM_IDLE).
     lease_ttl: float = 15.0
     claim_idle: float = 60.0
-    recent_stories: int = 50_000
+    recent_stories: int = 500_000
+    # How long alerts and stories are kept for browsing (`atalaia alerts`, `atalaia
+    # stories`, the web app); daily match counts are kept a year regardless
+    # (ATALAIA_KEEP_FOR). `recent_stories` caps the stories kept, whatever their age.
+    keep_for: float = 30 * 86400.0
+    # The zone that days and times are shown in (the web app, `atalaia alerts`) and
+    # that daily counts are kept in (ATALAIA_TIMEZONE; default: this machine's zone).
+    timezone: str = "UTC"
+    # Required for the web app on an address other than loopback (ATALAIA_WEB_TOKEN).
+    web_token: str | None = None
     user_agent: str = USER_AGENT
     download_timeout: float = 20.0
     download_maxsize: int = 10 * 1024 * 1024
@@ -46,7 +56,7 @@ class Settings:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ, **given: object) -> Settings:
         """Defaults, overridden by ATALAIA_* variables, overridden by `given` (command-line)."""
-        values: dict[str, object] = {}
+        values: dict[str, object] = {"timezone": local_zone_name(environ)}
         env = {
             "ATALAIA_OUTLETS": ("outlets_path", Path),
             "ATALAIA_WATCHLISTS": ("watchlists_path", Path),
@@ -61,6 +71,9 @@ class Settings:
             "ATALAIA_CLAIM_IDLE": ("claim_idle", _positive_duration),
             "ATALAIA_DOWNLOAD_TIMEOUT": ("download_timeout", parse_duration),
             "ATALAIA_USER_AGENT": ("user_agent", str),
+            "ATALAIA_KEEP_FOR": ("keep_for", _positive_duration),
+            "ATALAIA_TIMEZONE": ("timezone", _zone_name),
+            "ATALAIA_WEB_TOKEN": ("web_token", str),
         }
         for variable, (name, convert) in env.items():
             raw = environ.get(variable)
@@ -72,9 +85,39 @@ class Settings:
         values.update({k: v for k, v in given.items() if v is not None})
         return replace(cls(), **values)  # type: ignore[arg-type]
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
 
 def _positive_duration(text: str) -> float:
     seconds = parse_duration(text)
     if seconds <= 0:
         raise ValueError(f"must be more than zero: {text!r}")
     return seconds
+
+
+def _zone_name(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {text!r} (write e.g. America/Sao_Paulo)") from None
+    return text
+
+
+def local_zone_name(environ: Mapping[str, str], localtime: Path = Path("/etc/localtime")) -> str:
+    """This machine's timezone as an IANA name: $TZ, else where /etc/localtime points,
+    else UTC."""
+    candidates = [environ.get("TZ", "").removeprefix(":")]
+    try:
+        target = str(localtime.resolve())
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in filter(None, candidates):
+        try:
+            return _zone_name(name)
+        except ValueError:
+            continue
+    return "UTC"

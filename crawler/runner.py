@@ -49,6 +49,8 @@ def scrapy_settings(
             "ATALAIA_SITEMAP_WINDOW": settings.sitemap_window,
             "ATALAIA_CLAIM_LEASE": settings.claim_lease,
             "ATALAIA_RECENT_STORIES": settings.recent_stories,
+            "ATALAIA_KEEP_FOR": settings.keep_for,
+            "ATALAIA_TIMEZONE": settings.timezone,
             "ATALAIA_ARTICLE_ATTEMPTS": settings.article_attempts,
             "ATALAIA_OUTLETS": str(settings.outlets_path),
             "ATALAIA_WATCHLISTS": str(settings.watchlists_path),

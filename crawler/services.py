@@ -6,6 +6,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis
 from scrapy import signals
@@ -13,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
 from alerts.active_watchlists import ActiveWatchlists
+from alerts.archive import Archive
 from alerts.queue import AlertQueue
 from atalaia.redis_connection import EmbeddedRedis, Keys, connect
 from crawler.conditional_get import Validators
@@ -53,6 +55,8 @@ def _build(crawler: Crawler) -> CrawlServices:
     client = connect(url)
     keys = Keys(settings.get("ATALAIA_REDIS_PREFIX", "atalaia:"))
     ttl = settings.getfloat("ATALAIA_DEDUPE_TTL")
+    keep_for = settings.getfloat("ATALAIA_KEEP_FOR")
+    archive = Archive(keys, keep_for, ZoneInfo(settings.get("ATALAIA_TIMEZONE") or "UTC"))
     return CrawlServices(
         client=client,
         keys=keys,
@@ -63,10 +67,12 @@ def _build(crawler: Crawler) -> CrawlServices:
             lease=settings.getfloat("ATALAIA_CLAIM_LEASE"),
             max_attempts=settings.getint("ATALAIA_ARTICLE_ATTEMPTS"),
         ),
-        stories=StoryIndex(client, keys, ttl=settings.getfloat("ATALAIA_STORY_TTL")),
+        stories=StoryIndex(
+            client, keys, ttl=settings.getfloat("ATALAIA_STORY_TTL"), also_ttl=keep_for
+        ),
         validators=Validators(client, keys, ttl=ttl),
         recent_stories=settings.getint("ATALAIA_RECENT_STORIES"),
-        alert_queue=AlertQueue(client, keys, ttl=ttl),
+        alert_queue=AlertQueue(client, keys, ttl=ttl, archive=archive),
         watchlists=_watchlists(settings),
     )
 

@@ -75,7 +75,9 @@ ATALAIA_DATA_DIR = str(_ENVIRONMENT.data_dir)
 ATALAIA_REDIS_PREFIX = _ENVIRONMENT.redis_prefix
 ATALAIA_DEDUPE_TTL = _ENVIRONMENT.dedupe_ttl  # URLs seen
 ATALAIA_STORY_TTL = _ENVIRONMENT.story_ttl  # how long a story's copies are recognised
-ATALAIA_RECENT_STORIES = 50_000
+ATALAIA_RECENT_STORIES = _ENVIRONMENT.recent_stories  # stories kept, at most
+ATALAIA_KEEP_FOR = _ENVIRONMENT.keep_for  # how long alerts and stories are kept for browsing
+ATALAIA_TIMEZONE = _ENVIRONMENT.timezone  # the zone of the daily counts' days
 ATALAIA_ARTICLE_ATTEMPTS = 5
 # A page whose extraction fails this many times (it crashes the worker, or nests
 # too deep) is a poison page: given up for good, and counted.

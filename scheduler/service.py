@@ -1,4 +1,4 @@
-"""Assembling the daemon: files, Redis, metrics and health endpoint, then the roles."""
+"""Assembling the daemon: files, Redis, metrics and the web app, then the roles."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 import redis
 from redis.backoff import NoBackoff
@@ -17,8 +18,10 @@ from atalaia.redis_connection import EmbeddedRedis, Keys, open_redis, redact
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.daemon import ROLES, Daemon, DaemonOptions
-from scheduler.health import serve_health
 from scheduler.metrics import Metrics
+
+if TYPE_CHECKING:
+    from scheduler.web.server import WebServer
 
 log = logging.getLogger("atalaia.daemon")
 
@@ -59,26 +62,28 @@ async def serve(
             Keys(settings.redis_prefix),
             outlets=[outlet.id for outlet in catalogue.enabled],
         )
-        server = None
-        if address is not None:
-            server = await serve_health(
-                address[0], address[1], healthy=daemon.healthy, metrics=metrics.render
-            )
-            log.info("health and metrics on http://%s:%d/healthz and /metrics", *address)
+        server: WebServer | None = None
         watchdog = (
             asyncio.ensure_future(_keep_embedded_redis(service.embedded, stop))
             if service.embedded is not None
             else None
         )
         try:
+            if address is not None:
+                from scheduler.web.launch import start_web  # with --no-web, never imported
+
+                server = await start_web(
+                    settings, address, catalogue=catalogue, watchlists=watchlists,
+                    redis_url=service.url, healthy=daemon.healthy, registry=metrics.registry,
+                    language=args.lang,
+                )  # fmt: skip
             await daemon.run(stop)
         finally:
             if watchdog is not None:
                 await watchdog
             scrape_client.close()
             if server is not None:
-                server.close()
-                await server.wait_closed()
+                await server.stop()
 
 
 async def _keep_embedded_redis(embedded: EmbeddedRedis, stop: asyncio.Event) -> None:

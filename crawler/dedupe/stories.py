@@ -71,7 +71,7 @@ local function similar(other)
   end
   return compared >= MIN_BINS and same >= share * compared
 end
-for b = 9, #ARGV do
+for b = 10, #ARGV do
   local band = prefix .. 'storyband:' .. ARGV[b]
   for _, other in ipairs(redis.call('SMEMBERS', band)) do
     local story = prefix .. 'story:' .. other
@@ -81,7 +81,7 @@ for b = 9, #ARGV do
     elseif other ~= id and similar(f[1]) then
       if f[2] ~= outlet then
         redis.call('HSETNX', story .. ':also', outlet, url)
-        redis.call('EXPIRE', story .. ':also', ttl)
+        redis.call('EXPIRE', story .. ':also', math.max(ttl, tonumber(ARGV[9])))
       end
       return {other, 0, f[2], f[3]}
     end
@@ -97,7 +97,7 @@ end
 redis.call('HSET', story, 'signature', signature, 'outlet', outlet, 'url', url,
   'first_seen', ARGV[6])
 redis.call('EXPIRE', story, ttl)
-for b = 9, #ARGV do
+for b = 10, #ARGV do
   local band = prefix .. 'storyband:' .. ARGV[b]
   redis.call('SADD', band, id)
   redis.call('EXPIRE', band, ttl)
@@ -157,10 +157,16 @@ def similarity(a: list[int], b: list[int]) -> float:
 class StoryIndex:
     """Registers articles as stories in Redis and finds the copies of a story."""
 
-    def __init__(self, client: redis.Redis, keys: Keys, *, ttl: float) -> None:
+    def __init__(
+        self, client: redis.Redis, keys: Keys, *, ttl: float, also_ttl: float = 0.0
+    ) -> None:
+        """`ttl`: how long a story's copies are recognised; `also_ttl`: how long its
+        list of copies (`also_in`) is kept, at least `ttl` (the story is browsable that
+        long: alerts.archive)."""
         self.client = client
         self.keys = keys
         self.ttl = ttl
+        self.also_ttl = max(ttl, also_ttl)
         self._register = client.register_script(_REGISTER)
 
     def register(
@@ -178,7 +184,7 @@ class StoryIndex:
         result = self._register(
             args=[
                 self.keys.prefix, story_id, packed, outlet, url, f"{now:.3f}",
-                int(self.ttl), SAME_STORY, *bands,
+                int(self.ttl), SAME_STORY, int(self.also_ttl), *bands,
             ]
         )  # fmt: skip
         found_id, new, first_outlet, first_url = (

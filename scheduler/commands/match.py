@@ -62,7 +62,7 @@ def match(args: argparse.Namespace, settings: Settings) -> int:
 
 def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
     from alerts.active_watchlists import ActiveWatchlists, rule_for
-    from alerts.matching import RuleError, WatchlistRule, compile_watchlists
+    from alerts.matching import compile_watchlists
 
     if args.watchlist is not None:
         config = ActiveWatchlists(settings.watchlists_path).current.config
@@ -71,8 +71,15 @@ def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
             known = ", ".join(w.id for w in config.watchlists) or "none"
             raise AtalaiaError(f"unknown watchlist {args.watchlist!r} (watchlists: {known})")
         return compile_watchlists([rule_for(chosen[0])])
+    return compile_query(args.query)
+
+
+def compile_query(query: str) -> Matcher:
+    """A matcher for one query; BadQuery (with a caret under the column) when it is wrong."""
+    from alerts.matching import RuleError, WatchlistRule, compile_watchlists
+
     try:
-        return compile_watchlists([WatchlistRule(id="query", name=args.query, query=args.query)])
+        return compile_watchlists([WatchlistRule(id="query", name=query, query=query)])
     except RuleError as exc:
         error = exc.query_error
         if error is None:

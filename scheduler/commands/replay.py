@@ -36,6 +36,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
     from alerts.active_watchlists import ActiveWatchlists
+    from alerts.archive import Archive
     from alerts.delivery.drain import drain_queued
     from alerts.replay import replay
     from atalaia.redis_connection import Keys, open_redis
@@ -47,6 +48,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> int:
         summary = replay(
             service.client, keys, watchlists, since=since, now=datetime.now(UTC),
             watchlist_id=args.watchlist,
+            archive=Archive(keys, settings.keep_for, settings.zone),
         )  # fmt: skip
         deliveries = None
         if summary.new_alerts and args.deliver_timeout > 0:

@@ -30,11 +30,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--role", action="append", choices=["scheduler", "crawler", "dispatcher"],
         help="run this role (repeatable; default: all three)",
     )  # fmt: skip
+    add_web_options(parser)
     parser.add_argument(
-        "--metrics-address", default="127.0.0.1:9410", metavar="HOST:PORT",
-        help="serve /healthz and /metrics here (default 127.0.0.1:9410)",
+        "--no-web", "--no-metrics", dest="no_web", action="store_true",
+        help="serve nothing: no web app, /healthz or /metrics (--no-metrics: the old name)",
     )  # fmt: skip
-    parser.add_argument("--no-metrics", action="store_true", help="serve no /healthz or /metrics")
     parser.add_argument(
         "--log-format", choices=["text", "json"], default="text", help="log lines as text or JSON"
     )
@@ -59,9 +59,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(
         args.log_format, logging.DEBUG if args.verbose else logging.INFO, verbose=args.verbose
     )
-    from scheduler.health import parse_address
+    from scheduler.web.address import parse_address
+    from scheduler.web.security import require_token
 
-    address = None if args.no_metrics else parse_address(args.metrics_address)
+    address = None if args.no_web else parse_address(args.web_address)
+    if address is not None:
+        require_token(address[0], settings.web_token)  # before anything starts
     from twisted.internet import reactor
     from twisted.internet.defer import Deferred
 
@@ -92,6 +95,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise error
         raise AtalaiaError(f"the daemon stopped on an unexpected error: {error!r}") from error
     return 0
+
+
+def add_web_options(parser: argparse.ArgumentParser) -> None:
+    """--web-address and --lang, shared by `atalaia run` and `atalaia web`."""
+    parser.add_argument(
+        "--web-address", "--metrics-address", dest="web_address", default="127.0.0.1:9410",
+        metavar="HOST:PORT",
+        help="serve the web app, /healthz and /metrics here (default 127.0.0.1:9410); an "
+        "address other than loopback needs ATALAIA_WEB_TOKEN (--metrics-address: the old name)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lang", choices=["pt", "en"], default="pt",
+        help="the web app's language when the browser asks for neither (default pt)",
+    )  # fmt: skip
 
 
 def install_asyncio_reactor() -> None:

@@ -1,18 +1,27 @@
-"""The `/healthz` and `/metrics` server, over real sockets on loopback."""
+"""`/healthz` and `/metrics` on the web app, served by uvicorn over real sockets on loopback."""
 
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import httpx
 import pytest
+import redis
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.registry import Collector
 
+from atalaia.redis_connection import Keys
 from crawler.summary import OutletSummary
-from scheduler.health import InvalidAddress, parse_address, serve_health
 from scheduler.metrics import Metrics
+from scheduler.web.address import InvalidAddress, parse_address
+from scheduler.web.app import create_app
+from tests.web.catching import served, web_for, write_files
 
 Scenario = Callable[[str], Awaitable[None]]
 
@@ -21,27 +30,40 @@ def run_server(
     scenario: Scenario,
     *,
     healthy: Callable[[], Awaitable[bool | str]] | None = None,
-    metrics: Callable[[], bytes] | None = None,
-    **timeouts: float,
+    registry: Collector | None = None,
+    read_timeout: float = 5.0,
+    check_timeout: float = 10.0,
 ) -> None:
-    """Serve on a free loopback port and run `scenario(base_url)` against it."""
+    """Serve the web app on a free loopback port and run `scenario(base_url)` against it."""
 
     async def always() -> bool:
         return True
 
-    async def main() -> None:
-        server = await serve_health(
-            "127.0.0.1", 0,
-            healthy=healthy or always, metrics=metrics or Metrics().render, **timeouts,
-        )  # fmt: skip
-        port = server.sockets[0].getsockname()[1]
-        try:
-            await asyncio.wait_for(scenario(f"http://127.0.0.1:{port}"), 20)
-        finally:
-            server.close()
-            await server.wait_closed()
+    with tempfile.TemporaryDirectory() as folder:
+        watchlists, outlets = write_files(Path(folder))
+        web = web_for(redis.Redis(), Keys("atalaia-test-health:"), watchlists, outlets)
+        web.healthy = healthy or always
+        web.registry = registry or Metrics().registry
+        web.check_timeout = check_timeout
+        with served(create_app(web), read_timeout=read_timeout) as base:
+            asyncio.run(asyncio.wait_for(scenario(base), 20))
 
-    asyncio.run(main())
+
+class _Slow(Collector):
+    def collect(self) -> list[Metric]:
+        time.sleep(1.0)
+        return [GaugeMetricFamily("atalaia_redis_up", "up", value=1)]
+
+
+class _Broken(Collector):
+    def collect(self) -> list[Metric]:
+        raise ValueError("collector bug")
+
+
+def registry_of(collector: Collector) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(collector)
+    return registry
 
 
 async def get(base: str, path: str, method: str = "GET") -> httpx.Response:
@@ -104,15 +126,11 @@ def test_metrics_endpoint() -> None:
         families = {f.name: f for f in text_string_to_metric_families(answer.text)}
         assert families["atalaia_stories"].samples[0].value == 3
 
-    run_server(scenario, metrics=metrics.render)
+    run_server(scenario, registry=metrics.registry)
 
 
 def test_metrics_render_runs_off_the_loop() -> None:
     """A slow render (Redis taking its time) does not stop /healthz from answering."""
-
-    def slow() -> bytes:
-        time.sleep(1.0)
-        return b"atalaia_redis_up 1\n"
 
     async def scenario(base: str) -> None:
         scrape = asyncio.ensure_future(get(base, "/metrics"))
@@ -120,25 +138,21 @@ def test_metrics_render_runs_off_the_loop() -> None:
         started = time.monotonic()
         assert (await get(base, "/healthz")).status_code == 200
         assert time.monotonic() - started < 0.5
-        assert (await scrape).text == "atalaia_redis_up 1\n"
+        assert "atalaia_redis_up 1.0" in (await scrape).text
 
-    run_server(scenario, metrics=slow)
+    run_server(scenario, registry=registry_of(_Slow()))
 
 
 def test_broken_metrics_is_a_500() -> None:
-    def broken() -> bytes:
-        raise ValueError("collector bug")
-
     async def scenario(base: str) -> None:
         assert (await get(base, "/metrics")).status_code == 500
         assert (await get(base, "/healthz")).status_code == 200
 
-    run_server(scenario, metrics=broken)
+    run_server(scenario, registry=registry_of(_Broken()))
 
 
 def test_unknown_paths_and_methods() -> None:
     async def scenario(base: str) -> None:
-        assert (await get(base, "/")).status_code == 404
         assert (await get(base, "/healthz/x")).status_code == 404
         answer = await get(base, "/healthz", "POST")
         assert answer.status_code == 405 and answer.headers["allow"] == "GET, HEAD"
@@ -170,10 +184,10 @@ def test_garbage_silent_and_slow_clients_do_not_hang_the_server() -> None:
         # meanwhile everyone else is served
         assert (await get(base, "/healthz")).status_code == 200
         assert (await raw(base, b"\x00\xff garbage \r\n\r\n")).startswith(b"HTTP/1.1 400 ")
-        assert (await raw(base, b"GET /healthz HTTP/1.0\r\n")).startswith(b"HTTP/1.1 200 ")
+        assert (await raw(base, b"GET /healthz HTTP/1.0\r\n\r\n")).startswith(b"HTTP/1.1 200 ")
         assert (await raw(base, b"")) == b""
         too_long = b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n"
-        assert (await raw(base, too_long)).startswith(b"HTTP/1.1 431 ")
+        assert (await raw(base, too_long)).startswith(b"HTTP/1.1 400 ")  # h11's limit: 16 KiB
         # the server drops both idle clients after its read timeout
         for reader, writer in (silent, stalled):
             answer = await asyncio.wait_for(reader.read(), 3)
