@@ -177,6 +177,11 @@ class EmbeddedRedis:
         with contextlib.suppress(FileNotFoundError):
             self._state_file.unlink()
 
+    def running_url(self) -> str | None:
+        """The URL of an embedded server already running on this data directory, if any
+        (for read-only commands that use Redis when it is there and do without)."""
+        return self._running_url()
+
     @property
     def _state_file(self) -> Path:
         return self.directory / "embedded.json"

@@ -21,6 +21,7 @@ from atalaia.yamlfile import YamlDocument, load_yaml, validate
 from crawler.ownership import HostPattern, best_match
 
 OUTLET_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+TRACKING_PARAMETER = re.compile(r"^[A-Za-z0-9_.\[\]-]{1,64}\*?$")
 
 
 class Section(BaseModel):
@@ -57,6 +58,9 @@ class Outlet(BaseModel):
     # May this outlet's own hosts be on private or loopback addresses (an intranet,
     # the test newsroom)? Links and redirects to other private addresses stay refused.
     allow_private_network: bool = False
+    # Query parameters of this outlet's links that only track clicks, besides the
+    # common ones of crawler.urls (a name, or a prefix ending in "*").
+    tracking_parameters: tuple[str, ...] = ()
     feeds: tuple[HttpUrl, ...] = ()
     sitemaps: tuple[HttpUrl, ...] = ()
     sections: tuple[Section, ...] = ()
@@ -84,6 +88,17 @@ class Outlet(BaseModel):
     def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for domain in value:
             HostPattern.parse(domain)
+        return value
+
+    @field_validator("tracking_parameters")
+    @classmethod
+    def _tracking_parameters(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not TRACKING_PARAMETER.match(name):
+                raise ValueError(
+                    f"{name!r} is not a query parameter name (letters, digits, '_', '-', "
+                    "'.'; end with '*' for a prefix)"
+                )
         return value
 
     @field_validator("every")

@@ -1,16 +1,27 @@
-"""The outlet a request is for: the one named in its meta, or the spider's own."""
+"""The outlet a request is for: the spider's own, or the one an article was attributed to.
+
+A spider crawling outlet A that finds an article of outlet B (a portal's feed listing
+a partner's story) sets `request.meta["atalaia_outlet"]` to B; everything that acts
+per outlet (extraction's timezone and language, dedupe's pending set, the egress
+policy) asks `outlet_of` rather than reading `spider.outlet`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
 from scrapy import Request
 
 from crawler.catalogue import Outlet
 
+META_KEY = "atalaia_outlet"
 
-def outlet_of(request: Request, spider: Any) -> Outlet | None:
-    """`request.meta["atalaia_outlet"]` (an article attributed to another outlet of the
-    catalogue), else the spider's outlet; None for a spider without one."""
-    outlet = request.meta.get("atalaia_outlet") or getattr(spider, "outlet", None)
-    return outlet if isinstance(outlet, Outlet) else None
+
+class HasOutlet(Protocol):
+    outlet: Outlet
+
+
+def outlet_of(request: Request | None, spider: HasOutlet) -> Outlet:
+    """`request.meta["atalaia_outlet"]` when set, else the spider's outlet."""
+    outlet = request.meta.get(META_KEY) if request is not None else None
+    return outlet if isinstance(outlet, Outlet) else spider.outlet

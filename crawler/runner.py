@@ -20,7 +20,7 @@ from alerts.active_watchlists import ActiveWatchlists
 from atalaia.logfilter import log_to_stderr
 from atalaia.redis_connection import Keys
 from atalaia.settings import Settings
-from crawler.catalogue import Outlet
+from crawler.catalogue import Catalogue, Outlet
 from crawler.outlet_health import STORIES_DAY_TTL, stories_today_key
 from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
@@ -35,8 +35,10 @@ def scrapy_settings(
     *,
     log_level: str = "INFO",
     watchlists: ActiveWatchlists | None = None,
+    catalogue: Catalogue | None = None,
 ) -> ScrapySettings:
-    """Scrapy settings from crawler.settings, with Atalaia's run-time values applied."""
+    """Scrapy settings from crawler.settings, with Atalaia's run-time values applied
+    (`catalogue`: the one the run loaded, which spiders use to attribute links)."""
     result = ScrapySettings()
     result.setmodule("crawler.settings", priority="project")
     result.update(
@@ -55,6 +57,7 @@ def scrapy_settings(
             "ATALAIA_OUTLETS": str(settings.outlets_path),
             "ATALAIA_WATCHLISTS": str(settings.watchlists_path),
             "ATALAIA_ACTIVE_WATCHLISTS": watchlists,
+            "ATALAIA_CATALOGUE": catalogue,
             "USER_AGENT": settings.user_agent,
             "DOWNLOAD_TIMEOUT": settings.download_timeout,
             "DOWNLOAD_MAXSIZE": settings.download_maxsize,
@@ -74,6 +77,7 @@ def run_crawl(
     progress: Progress | None = None,
     log_level: str = "WARNING",
     watchlists: ActiveWatchlists | None = None,
+    catalogue: Catalogue | None = None,
     verbose: bool = False,
 ) -> CrawlSummary:
     """Crawl `outlets` once, concurrently, and return what each one did.
@@ -84,7 +88,7 @@ def run_crawl(
     failure and no tracebacks (atalaia.logfilter).
     """
     crawl_settings = scrapy_settings(
-        settings, redis_url, log_level=log_level, watchlists=watchlists
+        settings, redis_url, log_level=log_level, watchlists=watchlists, catalogue=catalogue
     )
     crawl_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(crawl_settings)

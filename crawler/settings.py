@@ -90,8 +90,12 @@ ATALAIA_WATCHLISTS = str(_ENVIRONMENT.watchlists_path)
 # An alerts.active_watchlists.ActiveWatchlists shared by every crawler of a run
 # (set by the runner); without it each crawler loads ATALAIA_WATCHLISTS.
 ATALAIA_ACTIVE_WATCHLISTS = None
-# How far back a sitemap without news dates is followed (seconds), and how many
-# child sitemaps of an index are read per pass (newest first).
+# The crawler.catalogue.Catalogue the run loaded (set by the runner and the daemon),
+# whose outlets links are attributed to; without it each crawler loads ATALAIA_OUTLETS.
+ATALAIA_CATALOGUE = None
+# How far back sitemap links and child sitemaps are followed (seconds), how many child
+# sitemaps of an index are read per pass (newest first), and how many new links of
+# one source are fetched per pass (newest first; links already seen do not count).
 ATALAIA_SITEMAP_WINDOW = _ENVIRONMENT.sitemap_window
 ATALAIA_SITEMAP_CHILDREN = 3
 ATALAIA_MAX_LINKS_PER_SOURCE = 500

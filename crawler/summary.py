@@ -15,6 +15,13 @@ class OutletSummary:
     sections_fetched: int = 0
     links_found: int = 0
     links_seen_before: int = 0
+    links_over_cap: int = 0  # new links past the per-source cap, left for the next pass
+    attributed: int = 0  # new links that are another outlet's articles, fetched as theirs
+    offsite: int = 0  # links to hosts no (enabled) outlet owns: skipped
+    out_of_window: int = 0  # sitemap links older than the window: skipped
+    old_sitemaps_skipped: int = 0  # index children older than the window: not followed
+    items_without_link: int = 0
+    empty_sources: int = 0  # feeds, sitemaps, sections that gave nothing (warnings)
     articles_fetched: int = 0
     new_stories: int = 0
     duplicates: int = 0
@@ -25,6 +32,7 @@ class OutletSummary:
     poison_pages: int = 0  # pages whose extraction failed too often: given up for good
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
+    warning_messages: list[str] = field(default_factory=list)
     matches: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -34,6 +42,7 @@ class OutletSummary:
         for name in COUNTERS:
             setattr(summary, name, int(stats.get(f"atalaia/{name}", 0)))
         summary.error_messages = list(stats.get("atalaia/error_messages", []))
+        summary.warning_messages = list(stats.get("atalaia/warning_messages", []))
         summary.matches = {
             name.removeprefix("atalaia/matches/"): int(value)
             for name, value in sorted(stats.items())

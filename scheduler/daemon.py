@@ -202,7 +202,11 @@ class Daemon:
     async def _crawler_role(self, stop: asyncio.Event) -> None:
         runner = AsyncCrawlerRunner(
             scrapy_settings(
-                self.settings, self.redis_url, log_level="WARNING", watchlists=self.watchlists
+                self.settings,
+                self.redis_url,
+                log_level="WARNING",
+                watchlists=self.watchlists,
+                catalogue=self.catalogue,
             )
         )
         crawls = OutletCrawls(runner, self.sync_client, self.keys, self.metrics.crawl_finished)

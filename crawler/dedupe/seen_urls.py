@@ -157,6 +157,24 @@ class SeenUrls:
             pipe.hget(bucket, field)
         return any(state == b"d" for state in pipe.execute())
 
+    def states(self, urls: Sequence[str], now: float) -> list[str]:
+        """What dedupe knows of each URL, read-only: "new" (a crawl would take it),
+        "done", "claimed" (a crawler is fetching it) or "retry" (failed or released,
+        taken again on a later pass)."""
+        if not urls:
+            return []
+        buckets = self._buckets(now)
+        pipe = self.client.pipeline(transaction=False)
+        for url in urls:
+            for bucket in buckets:
+                pipe.hget(bucket, url_fingerprint(url))
+        replies = pipe.execute()
+        states = []
+        for index in range(len(urls)):
+            found = [r for r in replies[index * len(buckets) : (index + 1) * len(buckets)] if r]
+            states.append(_state(found, now, self.lease))
+        return states
+
     def failed(
         self, outlet: str, url: str, now: float, *, max_attempts: int | None = None
     ) -> Retry:
@@ -185,3 +203,16 @@ class SeenUrls:
 
     def _expire_at(self, now: float) -> int:
         return int((now // DAY + 1) * DAY + self.ttl)
+
+
+def _state(marks: list[bytes], now: float, lease: float) -> str:
+    if any(mark == b"d" for mark in marks):
+        return "done"
+    for mark in marks:
+        since = mark[1:].decode() if mark.startswith(b"c") else ""
+        try:
+            if since and now - float(since) < lease:
+                return "claimed"
+        except ValueError:
+            continue
+    return "retry" if marks else "new"

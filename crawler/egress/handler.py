@@ -66,7 +66,9 @@ class PinnedHTTPDownloadHandler(HTTP11DownloadHandler):
             and checked.port == port
         ):
             return checked
-        return await self.policy.destination(request.url, outlet_of(request, self._crawler.spider))
+        spider: Any = self._crawler.spider
+        outlet = outlet_of(request, spider) if hasattr(spider, "outlet") else None
+        return await self.policy.destination(request.url, outlet)
 
 
 class _PinnedScrapyAgent(_ScrapyAgent):

@@ -51,7 +51,7 @@ class EgressMiddleware:
 
     async def process_request(self, request: Request) -> None:
         spider: Any = self.crawler.spider
-        outlet = outlet_of(request, spider)
+        outlet = outlet_of(request, spider) if hasattr(spider, "outlet") else None
         try:
             request.meta[DESTINATION] = await self.policy.destination(request.url, outlet)
         except EgressRefused as refused:

@@ -14,7 +14,14 @@ from atalaia.article import ArticleLink
 from crawler.extraction.dates import parse_date_or_none
 from crawler.extraction.errors import SitemapError
 from crawler.extraction.linkset import unique_by_url
-from crawler.extraction.xmldoc import NotXML, child_text, children, local_name, parse_xml
+from crawler.extraction.xmldoc import (
+    NotXML,
+    UnsafeXML,
+    child_text,
+    children,
+    local_name,
+    parse_xml,
+)
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 
@@ -50,6 +57,8 @@ def parse_sitemap(
         root = parse_xml(body, declared_charset)
     except NotXML as error:
         raise SitemapError(base_url, f"not XML: {error}") from error
+    except UnsafeXML as error:
+        raise SitemapError(base_url, f"refused: {error}") from error
     kind = local_name(root)
     if kind == "urlset":
         links = (_url_entry(entry, base_url, timezone) for entry in children(root, "url"))

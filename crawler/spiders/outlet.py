@@ -8,8 +8,9 @@ process) is never requested again.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,20 +25,26 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from atalaia.article import Article, ArticleLink, NotAnArticle
-from crawler.catalogue import Outlet, load_catalogue
+from atalaia.article import Article, NotAnArticle
+from atalaia.errors import AtalaiaError
+from crawler.attribution import Place
+from crawler.catalogue import Catalogue, Outlet, load_catalogue
+from crawler.discovery import FoundLink, Listing, SourceKind, read_listing
 from crawler.egress.policy import EgressRefused
 from crawler.extraction.errors import ExtractionError
-from crawler.extraction.feeds import parse_feed
-from crawler.extraction.sections import parse_section
-from crawler.extraction.sitemaps import parse_sitemap
 from crawler.extraction_pool import default_workers, extract_in_pool
 from crawler.failures import describe_failure
 from crawler.items import ExtractedArticle
 from crawler.redis_outage import noting_redis_outage
+from crawler.request_outlet import META_KEY as OUTLET_META
+from crawler.request_outlet import outlet_of
 from crawler.services import CrawlServices, services_for
+from crawler.source_health import SourcePass, SourceWarning, record_source_passes
 
 NOT_MODIFIED = 304
+SOURCE = "atalaia_source"  # request meta: the configured source a listing serves
+
+logger = logging.getLogger(__name__)
 
 
 class OutletSpider(scrapy.Spider):
@@ -45,20 +52,26 @@ class OutletSpider(scrapy.Spider):
 
     name = "outlet"
 
-    def __init__(self, outlet: Outlet | str, **kwargs: Any) -> None:
+    def __init__(
+        self, outlet: Outlet | str, catalogue: Catalogue | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.outlet_arg = outlet
+        self.catalogue = catalogue
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
         spider: OutletSpider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.catalogue is None:
+            spider.catalogue = _catalogue(crawler, spider.outlet_arg)
         outlet = spider.outlet_arg
         if isinstance(outlet, str):
-            catalogue = load_catalogue(Path(crawler.settings.get("ATALAIA_OUTLETS")))
-            outlet = catalogue.select([outlet])[0]
+            outlet = spider.catalogue.select([outlet])[0]
         spider.outlet = outlet
-        spider.claimed = set()
+        spider.claimed = {}
+        spider.source_passes = {}
         crawler.signals.connect(spider.release_claims, signal=signals.spider_closed)
+        crawler.signals.connect(spider.record_sources, signal=signals.spider_closed)
         spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
         spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
         spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
@@ -68,10 +81,12 @@ class OutletSpider(scrapy.Spider):
         return spider
 
     outlet: Outlet
+    catalogue: Catalogue | None
     sitemap_window: float
     sitemap_children: int
     max_links: int
-    claimed: set[str]
+    claimed: dict[str, set[str]]  # per outlet id (articles attributed to others too)
+    source_passes: dict[str, SourcePass]  # per configured source URL
     extraction_workers: int
     extraction_attempts: int
 
@@ -101,10 +116,12 @@ class OutletSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
-        due = self.services.seen_urls.due(self.outlet.id, time.time())
-        claimed = self.services.seen_urls.claim(self.outlet.id, due, time.time())
-        self.claimed.update(claimed)
-        yield from self._article_requests(claimed)
+        now = time.time()
+        due = self.services.seen_urls.due(self.outlet.id, now)
+        claimed = self.services.seen_urls.claim(self.outlet.id, due, now)
+        self._hold(self.outlet.id, claimed)
+        for url in claimed:
+            yield self._article_request(url, self.outlet)
         for url in self.outlet.feeds:
             yield self._discovery_request(url, self.parse_feed)
         for url in self.outlet.sitemaps:
@@ -112,7 +129,11 @@ class OutletSpider(scrapy.Spider):
         for section in self.outlet.sections:
             yield self._discovery_request(section.url, self.parse_section, pattern=section.articles)
 
-    def _discovery_request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:
+    def _discovery_request(
+        self, url: str, callback: Any, source: str | None = None, **meta: Any
+    ) -> scrapy.Request:
+        """A request for a feed, sitemap or section page; `source` is the configured URL
+        it serves (a child sitemap's index), under which its yield is recorded."""
         return scrapy.Request(
             url,
             callback=callback,
@@ -120,81 +141,112 @@ class OutletSpider(scrapy.Spider):
             headers=self.services.validators.request_headers(url),
             dont_filter=True,
             priority=10,
-            meta={"handle_httpstatus_list": [NOT_MODIFIED], **meta},
+            meta={"handle_httpstatus_list": [NOT_MODIFIED], SOURCE: source or url, **meta},
         )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        if self._not_modified(response):
-            return
-        try:
-            links = parse_feed(
-                response.body,
-                response.url,
-                declared_charset=_declared_charset(response),
-                timezone=self.outlet.timezone,
-            )
-        except ExtractionError as exc:
-            self.note_error(str(exc))
-            return
-        yield from self._claim_and_request(links, response)
+        listing = self._listing(response, "feed")
+        if listing is not None:
+            self.count("items_without_link", listing.without_link)
+            yield from self._claim_and_request(listing, response)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        if self._not_modified(response):
+        listing = self._listing(response, "sitemap")
+        if listing is None:
             return
+        if listing.kind != "sitemap-index":
+            yield from self._claim_and_request(listing, response)
+            return
+        self.count("old_sitemaps_skipped", listing.old_children)
+        self._source_pass(response).note(listing)
+        for ref in listing.children:
+            yield self._discovery_request(ref.url, self.parse_sitemap, source=_source(response))
+        # An index whose children all carry a lastmod changes when one of them does; one
+        # without (a monthly index: the current month grows, the index stays the same)
+        # is read every pass, or its newest child would never be read again.
+        if listing.undated_children == 0:
+            self._remember_validators(response)
+
+    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        listing = self._listing(response, "section", "sections_fetched")
+        if listing is not None:
+            yield from self._claim_and_request(listing, response)
+
+    def _listing(
+        self, response: Response, kind: SourceKind, fetched: str = "feeds_fetched"
+    ) -> Listing | None:
+        """The source read (see crawler.discovery); None when unchanged or unreadable."""
+        if response.status == NOT_MODIFIED:
+            self.count("not_modified")
+            self._source_pass(response).unchanged = True
+            return None
+        self.count(fetched)
         try:
-            sitemap = parse_sitemap(
+            return read_listing(
                 response.body,
                 response.url,
-                self.outlet.timezone,
+                kind,
+                outlet=self.outlet,
+                catalogue=self.catalogue,
+                now=datetime.now(UTC),
+                window=timedelta(seconds=self.sitemap_window),
+                children=self.sitemap_children,
+                pattern=response.meta.get("pattern"),
                 declared_charset=_declared_charset(response),
             )
         except ExtractionError as exc:
             self.note_error(str(exc))
-            return
-        if sitemap.kind == "index":
-            newest = sorted(
-                sitemap.sitemaps,
-                key=lambda ref: ref.lastmod or datetime.min.replace(tzinfo=UTC),
-                reverse=True,
-            )
-            for ref in newest[: self.sitemap_children]:
-                yield self._discovery_request(ref.url, self.parse_sitemap)
-            self._remember_validators(response)
-            return
-        cutoff = datetime.now(UTC) - timedelta(seconds=self.sitemap_window)
-        recent = [link for link in sitemap.links if _is_recent(link, cutoff)]
-        yield from self._claim_and_request(recent, response)
+            self._source_pass(response).refused = str(exc)
+            return None
 
-    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
-        if self._not_modified(response, "sections_fetched"):
-            return
-        links = parse_section(
-            response.body,
-            response.url,
-            response.meta["pattern"],
-            declared_charset=_declared_charset(response),
-        )
-        yield from self._claim_and_request(links, response)
-
-    def _not_modified(self, response: Response, fetched: str = "feeds_fetched") -> bool:
-        if response.status == NOT_MODIFIED:
-            self.count("not_modified")
-            return True
-        self.count(fetched)
-        return False
-
-    def _claim_and_request(
-        self, links: Iterable[ArticleLink], source: Response
-    ) -> Iterator[scrapy.Request]:
-        urls = [link.url for link in links][: self.max_links]
-        self.count("links_found", len(urls))
-        claimed = self.services.seen_urls.claim(self.outlet.id, urls, time.time())
-        self.claimed.update(claimed)
-        self.count("links_seen_before", len(urls) - len(claimed))
+    def _claim_and_request(self, listing: Listing, source: Response) -> Iterator[scrapy.Request]:
+        """Claim the listing's new links, newest first, up to the per-source cap, and
+        fetch them. Links already seen do not use up the cap."""
+        self._source_pass(source).note(listing)
+        self.count("offsite", listing.count(Place.OFFSITE) + listing.count(Place.DISABLED))
+        self.count("out_of_window", listing.out_of_window)
+        takeable = listing.takeable
+        self.count("links_found", len(takeable))
+        claimed, tried = self._claim_newest(takeable)
+        self.count("links_seen_before", tried - len(claimed))
+        self.count("links_over_cap", len(takeable) - tried)
+        self.count("attributed", sum(1 for link in claimed if link.place is Place.ATTRIBUTED))
         # Validators are kept only now: every new link is claimed and pending, so a
-        # crash from here on loses nothing even though the feed will answer 304.
-        self._remember_validators(source)
-        yield from self._article_requests(claimed)
+        # crash from here on loses nothing even though the feed will answer 304. With
+        # new links left past the cap, they are not kept: the next pass reads it again.
+        if tried == len(takeable):
+            self._remember_validators(source)
+        for rank, link in enumerate(claimed):
+            assert link.outlet is not None
+            yield self._article_request(link.url, link.outlet, link.published_at, -rank)
+
+    def _claim_newest(self, links: Sequence[FoundLink]) -> tuple[list[FoundLink], int]:
+        """Claim `links` (newest first) in batches until `max_links` are new or none are
+        left: (the claimed links in order, how many were tried)."""
+        claimed: list[FoundLink] = []
+        tried = 0
+        while tried < len(links) and len(claimed) < self.max_links:
+            batch = links[tried : tried + self.max_links - len(claimed)]
+            tried += len(batch)
+            by_outlet: dict[str, list[FoundLink]] = {}
+            for link in batch:
+                assert link.outlet is not None
+                by_outlet.setdefault(link.outlet.id, []).append(link)
+            won: set[str] = set()
+            for outlet_id, group in by_outlet.items():
+                urls = self.services.seen_urls.claim(
+                    outlet_id, [link.url for link in group], time.time()
+                )
+                self._hold(outlet_id, urls)
+                won.update(urls)
+            claimed += [link for link in batch if link.url in won]
+        return claimed, tried
+
+    def _hold(self, outlet_id: str, urls: Iterable[str]) -> None:
+        self.claimed.setdefault(outlet_id, set()).update(urls)
+
+    def _source_pass(self, response: Response) -> SourcePass:
+        return self.source_passes.setdefault(_source(response), SourcePass())
 
     def _remember_validators(self, response: Response) -> None:
         self.services.validators.remember(
@@ -205,10 +257,10 @@ class OutletSpider(scrapy.Spider):
 
     def release_claims(self, reason: str) -> None:
         """At close, what this crawl claimed but did not finish is due again at once."""
+        released = 0
         try:
-            released = self.services.seen_urls.release(
-                self.outlet.id, sorted(self.claimed), time.time()
-            )
+            for outlet_id, urls in self.claimed.items():
+                released += self.services.seen_urls.release(outlet_id, sorted(urls), time.time())
         except redis.RedisError as exc:
             self.logger.warning(
                 "%s: could not release claims (%s); they expire after their lease",
@@ -220,13 +272,68 @@ class OutletSpider(scrapy.Spider):
             self.logger.info("%s: %d unfinished articles left for the next pass (%s)",
                              self.outlet.id, released, reason)  # fmt: skip
 
-    def _article_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
-        for url in urls:
-            yield scrapy.Request(
-                url, callback=self.parse_article, errback=self.article_failed, dont_filter=True
-            )
+    def record_sources(self, reason: str) -> None:
+        """At close, keep what each source gave this pass, and warn about those that gave
+        nothing (a source unchanged since an empty pass gave nothing again)."""
+        outcomes: dict[str, str | None] = {}
+        unchanged = []
+        refused = set()
+        for url, source_pass in self.source_passes.items():
+            state, why = source_pass.outcome()
+            if state == "unchanged":
+                unchanged.append(url)
+            elif state in ("yielded", "empty"):
+                outcomes[url] = why
+            if source_pass.refused:
+                refused.add(url)  # an error already, counted as such
+        try:
+            empty = record_source_passes(
+                self.services.client, self.services.keys, self.outlet.id, outcomes,
+                time.time(), self.services.seen_urls.ttl, unchanged,
+            )  # fmt: skip
+        except redis.RedisError as exc:
+            self.logger.warning("%s: could not record its sources' yield (%s)", self.outlet.id, exc)
+            empty = {
+                url: SourceWarning(url, why, 1, time.time())
+                for url, why in outcomes.items()
+                if why is not None
+            }
+        for url, warning in empty.items():
+            if url not in refused:
+                self.count("empty_sources")
+                passes = (
+                    f", {warning.empty_passes} passes in a row" if warning.empty_passes > 1 else ""
+                )
+                self.note_warning(f"{url}: gave nothing ({warning.reason}{passes})")
+
+    def note_warning(self, message: str) -> None:
+        """Keep a warning of this outlet's pass for the summary (counted by the caller)."""
+        assert self.crawler.stats is not None
+        messages = self.crawler.stats.get_value("atalaia/warning_messages") or []
+        if len(messages) < 20:
+            self.crawler.stats.set_value("atalaia/warning_messages", [*messages, message])
+        self.logger.warning("%s: %s", self.outlet.id, message)
+
+    def _article_request(
+        self, url: str, outlet: Outlet, listed_at: datetime | None = None, priority: int = 0
+    ) -> scrapy.Request:
+        meta: dict[str, Any] = {"atalaia_listed_at": listed_at.isoformat() if listed_at else None}
+        if outlet.id != self.outlet.id:
+            meta[OUTLET_META] = outlet
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            dont_filter=True,
+            priority=priority,
+            meta=meta,
+        )
 
     def discovery_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None:
+            source = str(request.meta.get(SOURCE) or request.url)
+            self.source_passes.setdefault(source, SourcePass()).failed = True
         message = f"{_failed_url(failure)}: {describe_failure(failure)}"
         # A refused address was logged (once per host) by the egress middleware.
         self.note_error(message, log=not isinstance(failure.value, EgressRefused))
@@ -235,20 +342,21 @@ class OutletSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[ExtractedArticle]:
         self.count("articles_fetched")
+        outlet = outlet_of(response.request, self)  # another outlet's, when attributed
         try:
             extracted = await extract_in_pool(
                 response.body,
                 response.url,
-                outlet=self.outlet.id,
-                timezone=self.outlet.timezone,
-                language=self.outlet.language,
+                outlet=outlet.id,
+                timezone=outlet.timezone,
+                language=outlet.language,
                 declared_charset=_declared_charset(response),
                 workers=self.extraction_workers,
             )
         except NotAnArticle as exc:
             self.count("non_articles")
-            self.logger.info("%s: %s", self.outlet.id, exc)
-            self.services.seen_urls.done(self.outlet.id, _requested_url(response), time.time())
+            self.logger.info("%s: %s", outlet.id, exc)
+            self.services.seen_urls.done(outlet.id, _requested_url(response), time.time())
             return
         except Exception as exc:  # noqa: BLE001 (whatever a page does to the extractor is its failure)
             self.extraction_failed(response, exc)
@@ -264,8 +372,9 @@ class OutletSpider(scrapy.Spider):
         """A page whose extraction failed is tried again on later passes, and given up for
         good (a poison page, counted) after `extraction_attempts` failures."""
         url = _requested_url(response)
+        outlet_id = outlet_of(response.request, self).id  # another outlet's, when attributed
         retry = self.services.seen_urls.failed(
-            self.outlet.id, url, time.time(), max_attempts=self.extraction_attempts
+            outlet_id, url, time.time(), max_attempts=self.extraction_attempts
         )
         if retry.gave_up:
             self.count("poison_pages")
@@ -277,21 +386,22 @@ class OutletSpider(scrapy.Spider):
     @noting_redis_outage
     def article_failed(self, failure: Failure) -> None:
         url = _failed_url(failure)
+        outlet_id = outlet_of(getattr(failure, "request", None), self).id
         error = failure.value
         description = describe_failure(failure)
         if isinstance(error, EgressRefused):  # counted and logged by the egress middleware
-            self.services.seen_urls.done(self.outlet.id, url, time.time())
+            self.services.seen_urls.done(outlet_id, url, time.time())
             return
         if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
             self.count("robots_forbidden")
-            self.services.seen_urls.done(self.outlet.id, url, time.time())
+            self.services.seen_urls.done(outlet_id, url, time.time())
             return
         if isinstance(error, HttpError) and error.response.status in (404, 410):
             self.count("non_articles")
-            self.logger.info("%s: %s: not an article (%s)", self.outlet.id, url, description)
-            self.services.seen_urls.done(self.outlet.id, url, time.time())
+            self.logger.info("%s: %s: not an article (%s)", outlet_id, url, description)
+            self.services.seen_urls.done(outlet_id, url, time.time())
             return
-        retry = self.services.seen_urls.failed(self.outlet.id, url, time.time())
+        retry = self.services.seen_urls.failed(outlet_id, url, time.time())
         state = "giving up" if retry.gave_up else "will retry next pass"
         self.note_error(f"{url}: {description} (attempt {retry.attempts}, {state})")
 
@@ -327,18 +437,28 @@ def _declared_charset(response: Response) -> str | None:
     return None
 
 
-def _is_recent(link: ArticleLink, cutoff: datetime) -> bool:
-    when = link.published_at
-    if when is None and link.extra.get("lastmod"):
-        try:
-            when = datetime.fromisoformat(link.extra["lastmod"])
-        except ValueError:
-            when = None
-    if when is None:
-        return True
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when >= cutoff
+def _source(response: Response) -> str:
+    """The configured source (feed, sitemap or section URL) a listing response serves."""
+    return str(response.meta.get(SOURCE) or _requested_url(response))
+
+
+def _catalogue(crawler: Crawler, outlet: Outlet | str) -> Catalogue:
+    """The catalogue the run shares (ATALAIA_CATALOGUE), or the file ATALAIA_OUTLETS names.
+
+    An outlet given without a readable catalogue is its own whole catalogue: its
+    links to other hosts are then all offsite."""
+    shared = crawler.settings.get("ATALAIA_CATALOGUE")
+    if isinstance(shared, Catalogue):
+        return shared
+    path = Path(crawler.settings.get("ATALAIA_OUTLETS"))
+    if isinstance(outlet, str):
+        return load_catalogue(path)
+    try:
+        return load_catalogue(path)
+    except AtalaiaError as exc:
+        logger.warning("%s: catalogue %s unreadable (%s): links to other hosts are offsite",
+                       outlet.id, path, exc)  # fmt: skip
+        return Catalogue(path, [outlet])
 
 
 def _with_url(article: Article, requested: str, final: str) -> Article:

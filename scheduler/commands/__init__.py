@@ -2,10 +2,12 @@
 and its handler takes the parsed arguments and Settings and returns the exit code."""
 
 from scheduler.commands import (
+    add_outlet,
     alerts,
     check,
     crawl,
     deliveries,
+    discover,
     extract,
     match,
     replay,
@@ -15,6 +17,9 @@ from scheduler.commands import (
     web,
 )
 
-ALL = (run, crawl, match, replay, extract, check, status, deliveries, alerts, stories, web)
+ALL = (
+    run, crawl, match, replay, extract, discover, add_outlet, check, status, deliveries,
+    alerts, stories, web,
+)  # fmt: skip
 
 __all__ = ["ALL"]

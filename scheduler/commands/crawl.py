@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # imported when the command runs: Scrapy alone takes most of 
 
     from alerts.active_watchlists import ActiveWatchlists
     from alerts.delivery.stats import DeliverySummary
-    from crawler.catalogue import Outlet
+    from crawler.catalogue import Catalogue, Outlet
     from crawler.summary import CrawlSummary
 
 
@@ -62,7 +62,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     keys = Keys(settings.redis_prefix)
     deliveries: DeliverySummary | None = None
     with open_redis(settings.redis_url, settings.data_dir) as service:
-        summary = _crawl(args, settings, outlets, service.url, watchlists)
+        summary = _crawl(args, settings, catalogue, outlets, service.url, watchlists)
         try:
             zones = {outlet.id: outlet.timezone for outlet in outlets}
             record_outcome(service.client, keys, summary, time.time(), zones)
@@ -99,6 +99,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
 def _crawl(
     args: argparse.Namespace,
     settings: Settings,
+    catalogue: Catalogue,
     outlets: list[Outlet],
     redis_url: str,
     watchlists: ActiveWatchlists,
@@ -112,7 +113,7 @@ def _crawl(
     if not stderr.is_terminal or args.verbose:
         return run_crawl(
             settings, outlets, redis_url, log_level=log_level, watchlists=watchlists,
-            verbose=args.verbose,
+            catalogue=catalogue, verbose=args.verbose,
         )  # fmt: skip
     with _progress(stderr) as bar:
         task = bar.add_task("crawling", total=len(outlets), stories=0, errors=0)
@@ -122,7 +123,7 @@ def _crawl(
 
         return run_crawl(
             settings, outlets, redis_url, progress=report, log_level=log_level,
-            watchlists=watchlists,
+            watchlists=watchlists, catalogue=catalogue,
         )  # fmt: skip
 
 
@@ -172,6 +173,8 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
             console.print(Text.assemble((outlet.outlet, "red"), ": ", message), highlight=False)
         if len(outlet.error_messages) > 5:
             console.print(f"{outlet.outlet}: … and {len(outlet.error_messages) - 5} more")
+        for message in outlet.warning_messages[:5]:
+            console.print(Text.assemble((outlet.outlet, "yellow"), ": ", message), highlight=False)
         if outlet.egress_refused:
             console.print(
                 f"{outlet.outlet}: {outlet.egress_refused} requests refused by the egress policy "

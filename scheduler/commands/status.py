@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays f
     from atalaia.redis_connection import Keys
     from crawler.catalogue import Outlet
     from crawler.outlet_health import OutletHealth
+    from crawler.source_health import SourceWarning
     from scheduler.metrics import Queues
 
 WIDE = 120
@@ -35,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "status", parents=[common], help="per-outlet health, queue depths, dead letters",
         description="Show, for each outlet of the catalogue, its last crawl, last success, "
-        "last error, stories today (in the outlet's timezone) and next scheduled run; then "
+        "last error, stories today (in the outlet's timezone) and next scheduled run, and "
+        "the feeds, sitemaps and sections that gave nothing for several passes; then "
         "the crawl-job and alert queues (waiting and in progress), deliveries waiting for a "
         "retry, dead letters and channels disabled by 410 Gone. Reads Redis only; exits 2 "
         "when Redis cannot be reached.",
@@ -49,6 +51,7 @@ class OutletStatus:
     outlet: Outlet
     health: OutletHealth
     next_run: float | None
+    source_warnings: tuple[SourceWarning, ...] = ()
 
     @property
     def state(self) -> str:
@@ -62,6 +65,7 @@ class OutletStatus:
             "state": self.state,
             "timezone": self.outlet.timezone,
             "next_run": self.next_run,
+            "source_warnings": [warning.to_dict() for warning in self.source_warnings],
         }
 
 
@@ -102,14 +106,18 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
 
 def read_status(client: redis.Redis, keys: Keys, outlets: Sequence[Outlet], now: float) -> Status:
     from crawler.outlet_health import read_outlet_health
+    from crawler.source_health import read_source_warnings
     from scheduler.metrics import read_queues
 
     healths = read_outlet_health(client, keys, [(o.id, o.zone) for o in outlets], now)
     next_runs = _next_runs(client, keys, [o.id for o in outlets])
+    warnings = read_source_warnings(client, keys, [o.id for o in outlets])
     return Status(
         now=now,
         outlets=[
-            OutletStatus(outlet, health, next_runs.get(outlet.id))
+            OutletStatus(
+                outlet, health, next_runs.get(outlet.id), tuple(warnings.get(outlet.id, ()))
+            )
             for outlet, health in zip(outlets, healths, strict=True)
         ],
         queues=read_queues(client, keys),
@@ -173,6 +181,7 @@ def print_status(report: Status, console: Console) -> None:
     console.print(table)
     if not wide:
         _print_notes(report, console)
+    _print_source_warnings(report, console)
     _print_queues(report, console)
 
 
@@ -236,6 +245,30 @@ def _middle_cut(text: str, width: int) -> str:
 
 def _refused(health: OutletHealth) -> int:
     return int(health.last_summary.get("egress_refused", 0) or 0)
+
+
+def _print_source_warnings(report: Status, console: Console) -> None:
+    """Sources that gave nothing for several passes in a row, with the reason."""
+    from rich.text import Text
+
+    from crawler.source_health import EMPTY_PASSES_WARNING
+
+    warned = [(entry.outlet.id, w) for entry in report.outlets for w in entry.source_warnings]
+    if not warned:
+        return
+    console.print(
+        f"Sources that gave nothing for {EMPTY_PASSES_WARNING} passes or more: {len(warned)}",
+        style="yellow",
+    )
+    for outlet_id, warning in warned:
+        since = _ago(warning.since, report.now)
+        console.print(
+            Text.assemble(
+                (outlet_id, "yellow"), f" {warning.source}: {warning.reason} ",
+                (f"({warning.empty_passes} passes, since {since})", "dim"),
+            ),
+            highlight=False,
+        )  # fmt: skip
 
 
 def _ago(moment: float | None, now: float) -> str:

@@ -163,13 +163,13 @@ def test_garbage_is_a_feed_error(body: bytes) -> None:
     assert error.value.url == "https://x.example/rss"
 
 
-def test_entities_are_not_expanded() -> None:
+def test_a_feed_declaring_entities_is_refused_unread() -> None:
     bomb = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">
     <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
     <rss><channel><item><title>&c;</title><link>https://x.example/1</link></item></channel></rss>"""
-    links = parse_feed(bomb, "https://x.example/rss", timezone=SAO_PAULO)
-    assert [link.url for link in links] == ["https://x.example/1"]
-    assert len(links[0].title) < 100
+    with pytest.raises(FeedError) as error:
+        parse_feed(bomb, "https://x.example/rss", timezone=SAO_PAULO)
+    assert "refused" in str(error.value) and "entities" in str(error.value)
 
 
 def test_news_sitemap() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -166,6 +167,189 @@ def sitemap_index(sitemaps: Sequence[tuple[str, datetime]]) -> str:
         f"<sitemap><loc>{_x(url)}</loc><lastmod>{dates.iso(lastmod)}</lastmod></sitemap>\n"
         for url, lastmod in sitemaps
     )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</sitemapindex>\n'
+    )
+
+
+# --- Real shapes of wrapped, tracked and partner links (discovery tests) ------------------
+#
+# Written after stored copies of real feeds: Folha's rss091 feeds link through
+# redir.folha.com.br; FeedBurner mirrors (Público, JN, TSF) link through /~r/ with the
+# real address in feedburner:origLink; Google News links to its own article ids; DW adds
+# `maca=` to every link; a portal's latest-news feed (UOL) mixes its own, partner and
+# sister-site links, ISO-8859-1 without a declaration, links in CDATA.
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One link to put in a feed or sitemap a test writes."""
+
+    title: str
+    url: str
+    published_at: datetime
+    summary: str = ""
+
+
+def folha_redirect(url: str, section: str = "poder") -> str:
+    """A link as Folha's rss091 feeds write it: through redir.folha.com.br."""
+    return f"https://redir.folha.com.br/redirect/online/{section}/rss091/*{url}"
+
+
+def folha_rss091(title: str, site: str, items: Sequence[Listed], section: str = "poder") -> bytes:
+    """RSS 0.91 in ISO-8859-1, every link wrapped by Folha's redirector."""
+    body = "".join(
+        f"<item>\n<title>{_x(i.title)}</title>\n<link>{_x(folha_redirect(i.url, section))}</link>\n"
+        f"<description>{_x(i.summary)}</description>\n"
+        f"<pubDate>{dates.rfc822_portuguese(i.published_at)}</pubDate>\n</item>\n"
+        for i in items
+    )
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<rss version="0.91">\n<channel>\n'
+        f"<title>{_x(title)}</title>\n<link>{_x(site)}</link>\n"
+        "<description>Últimas notícias</description>\n<language>pt-br</language>\n"
+        f"{body}</channel>\n</rss>\n"
+    )
+    return text.encode("iso-8859-1", errors="xmlcharrefreplace")
+
+
+def feedburner_rss(name: str, site: str, items: Sequence[Listed]) -> str:
+    """A FeedBurner mirror: links through feeds.feedburner.com/~r/, the real one in origLink."""
+    body = "".join(
+        f"<item><title>{_x(i.title)}</title>"
+        f"<link>http://feeds.feedburner.com/~r/{name}/~3/{k:08x}Qz/{k}</link>"
+        f'<guid isPermaLink="false">{_x(i.url)}</guid>'
+        f"<pubDate>{dates.rfc822(i.published_at)}</pubDate>"
+        f"<description>{_x(i.summary)}</description>"
+        f"<feedburner:origLink>{_x(i.url)}</feedburner:origLink></item>\n"
+        for k, i in enumerate(items, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0" version="2.0">'
+        f"<channel><title>{_x(name)}</title><link>{_x(site)}</link>"
+        '<atom10:link xmlns:atom10="http://www.w3.org/2005/Atom" rel="self" '
+        f'type="application/rss+xml" href="http://feeds.feedburner.com/{name}" />'
+        f'<feedburner:info uri="{name.lower()}" />\n{body}</channel></rss>\n'
+    )
+
+
+def google_news_article(url: str) -> str:
+    """A Google News article link of the kind whose id holds the URL (base64 protobuf)."""
+    data = url.encode("ascii")
+    raw = b"\x08\x13\x22" + bytes([len(data)]) + data + b"\xd2\x01\x00"
+    token = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return f"https://news.google.com/rss/articles/{token}?oc=5"
+
+
+def google_news_redirect(url: str) -> str:
+    """An older Google News link: a redirector with the target in `url=`."""
+    return f"https://news.google.com/news/url?sa=t&fd=R&ct2=pt_br&usg=AFQjCNE&url={url}"
+
+
+def google_news_rss(source_name: str, items: Sequence[Listed]) -> str:
+    """A Google News search feed: every link is Google's, the source named per item."""
+    body = "".join(
+        f"<item><title>{_x(i.title)} - {_x(source_name)}</title>"
+        f"<link>{_x(google_news_article(i.url) if k % 2 else google_news_redirect(i.url))}</link>"
+        f'<guid isPermaLink="false">CBMi{k}</guid>'
+        f"<pubDate>{dates.http_date(i.published_at)}</pubDate>"
+        f'<description>&lt;a href="{_x(i.url)}"&gt;{_x(i.title)}&lt;/a&gt;</description>'
+        f'<source url="https://news.google.com">{_x(source_name)}</source></item>\n'
+        for k, i in enumerate(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><rss version="2.0" '
+        'xmlns:media="http://search.yahoo.com/mrss/"><channel><generator>NFE/5.0</generator>'
+        f"<title>{_x(source_name)} - Google Notícias</title>"
+        f"<link>https://news.google.com/?hl=pt-BR</link><language>pt-BR</language>\n"
+        f"{body}</channel></rss>\n"
+    )
+
+
+def tracked_cdata_rss(title: str, site: str, items: Sequence[Listed], query: str) -> str:
+    """Links in CDATA with tracking parameters, the `&` written `&amp;` inside the CDATA
+    (as DW's feeds do with `maca=`): `query` like 'maca=pt-BR-rss-br-top-1029-rdf&amp;...'."""
+    body = "".join(
+        f"<item><title>{_cdata(i.title)}</title><link>{_cdata(i.url + '?' + query)}</link>"
+        f"<pubDate>{dates.rfc822(i.published_at)}</pubDate>"
+        f"<description>{_cdata(i.summary)}</description></item>\n"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{_x(title)}</title><link>{_x(site)}</link>\n{body}</channel></rss>\n"
+    )
+
+
+def amp_cache_url(url: str) -> str:
+    """`url` as served by the Google AMP cache (http origin: /c/HOST/PATH; https: /c/s/)."""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].split(":")[0].replace("-", "--").replace(".", "-")
+    marker = "c/s" if scheme == "https" else "c"
+    return f"https://{host}.cdn.ampproject.org/{marker}/{rest}"
+
+
+def plain_rss(title: str, site: str, items: Sequence[Listed], *, links: bool = True) -> str:
+    """RSS 2.0; with `links=False`, items carry a title and date but no link at all."""
+    body = "".join(
+        f"<item><title>{_x(i.title)}</title>"
+        + (f"<link>{_x(i.url)}</link>" if links else "")
+        + f"<pubDate>{dates.rfc822(i.published_at)}</pubDate>"
+        f"<description>{_x(i.summary)}</description></item>\n"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{_x(title)}</title><link>{_x(site)}</link>\n{body}</channel></rss>\n"
+    )
+
+
+def portal_rss(title: str, site: str, items: Sequence[Listed]) -> bytes:
+    """A portal's latest-news feed as UOL writes it: ISO-8859-1 with no XML declaration,
+    titles and links in CDATA, Portuguese dates; own, partner and sister-site links mixed."""
+    body = "".join(
+        f"\t<item>\n\t\t<title>{_cdata(i.title)}</title>\n\t\t<link>{_cdata(i.url)}</link>\n"
+        f"\t\t<description>{_cdata(i.summary)}</description>\n"
+        f"\t\t<pubDate>{dates.rfc822_portuguese(i.published_at)}</pubDate>\n\t</item>\n"
+        for i in items
+    )
+    text = (
+        f"<rss>\n\t<channel>\n\t\t<title>{_x(title)}</title>\n\t\t<link>{_x(site)}</link>\n"
+        f"\t\t<description>Últimas Notícias</description>\n{body}\t</channel>\n</rss>\n"
+    )
+    return text.encode("iso-8859-1", errors="xmlcharrefreplace")
+
+
+def entity_bomb_rss(site: str) -> str:
+    """A "billion laughs" feed: entities declared in the DOCTYPE, nested tenfold."""
+    levels = "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    )  # fmt: skip
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY lol0 "lol">' + levels + "]>\n"
+        f'<rss version="2.0"><channel><title>&lol9;</title><link>{_x(site)}</link>'
+        f"<item><title>&lol9;</title><link>{_x(site)}/2025/07/15/risos/</link></item>"
+        "</channel></rss>\n"
+    )
+
+
+def dated_news_sitemap(name: str, items: Sequence[Listed], language: str = "pt") -> str:
+    """A news sitemap listing `items` in the order given (oldest first, say)."""
+    urls = "".join(
+        f"<url><loc>{_x(i.url)}</loc><news:news><news:publication><news:name>{_x(name)}"
+        f"</news:name><news:language>{language}</news:language></news:publication>"
+        f"<news:publication_date>{dates.iso(i.published_at)}</news:publication_date>"
+        f"<news:title>{_x(i.title)}</news:title></news:news></url>\n"
+        for i in items
+    )
+    return f"{_URLSET}{urls}</urlset>\n"
+
+
+def undated_sitemap_index(urls: Sequence[str]) -> str:
+    """A sitemap index with no lastmod, in the order given (a real one runs 2003 to now)."""
+    items = "".join(f"<sitemap><loc>{_x(url)}</loc></sitemap>\n" for url in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</sitemapindex>\n'

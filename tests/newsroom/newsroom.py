@@ -125,6 +125,18 @@ class Newsroom:
     def url(self, outlet_id: str, path: str = "/") -> str:
         return self.outlets[outlet_id].base_url + path
 
+    def serve(
+        self,
+        outlet_id: str,
+        path: str,
+        body: str | bytes,
+        content_type: str = "application/xml; charset=utf-8",
+    ) -> str:
+        """Serve a document a test wrote (a feed in some real shape, a homepage) at `path`
+        of the outlet, ahead of its own routes; returns its URL. `str` is sent as UTF-8."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        return self.outlets[outlet_id].serve(path, data, content_type)
+
     # --- publishing --------------------------------------------------------------------
 
     def publish(

@@ -126,6 +126,13 @@ class FakeOutlet:
         self._version = 0
         self._changed_at: datetime | None = None
         self._cache: dict[str, _Cached] = {}
+        self._documents: dict[str, tuple[str, bytes]] = {}
+
+    def serve(self, path: str, body: bytes, content_type: str) -> str:
+        """Serve `body` at `path` (a document a test wrote), before any other route."""
+        with self._lock:
+            self._documents[urlsplit(path).path] = (content_type, body)
+        return self.base_url + path
 
     # --- what tests read -------------------------------------------------------------
 
@@ -365,6 +372,10 @@ class FakeOutlet:
         if fault is not None and fault.kind is FaultKind.ERROR500:
             return self._encoded(500, "text/html", pages.error_page(500))
         path = urlsplit(target).path
+        with self._lock:
+            document = self._documents.get(path)
+        if document is not None:
+            return _conditional(_document(*document), headers)
         route = self._route(path)
         if route is None:
             return self._encoded(404, self._html_type(), pages.not_found_page(self.site))
@@ -570,6 +581,11 @@ def _entries(item: _Item, urls: Sequence[str]) -> list[feeds.Entry]:
         )
         for k, url in enumerate(urls)
     ]
+
+
+def _document(content_type: str, body: bytes) -> Response:
+    etag = '"' + hashlib.sha1(body).hexdigest()[:24] + '"'
+    return Response(200, [("Content-Type", content_type), ("ETag", etag)], body)
 
 
 def _conditional(response: Response, headers: dict[str, str]) -> Response:

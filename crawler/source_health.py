@@ -1,0 +1,162 @@
+"""Sources that yield nothing, pass after pass: kept in Redis so `atalaia status` warns.
+
+A feed whose items have no links, a sitemap whose entries are all older than the
+window, a section page where no link matches, a feed refused as unsafe: each pass
+that a source gives the crawl nothing is counted in the hash `outlet:<id>:sources`
+(field: the source's URL; value: JSON with the count of empty passes in a row, the
+last reason and when it started). A pass that yields links clears it. `status` shows
+the sources empty for `EMPTY_PASSES_WARNING` passes or more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from atalaia.redis_connection import Keys
+from crawler.discovery import Listing
+
+EMPTY_PASSES_WARNING = 3
+"""After this many empty passes in a row, a source is shown as a warning."""
+
+
+@dataclass(frozen=True)
+class SourceWarning:
+    source: str
+    reason: str
+    empty_passes: int
+    since: float  # when the first empty pass of the run happened (epoch seconds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "reason": self.reason,
+            "empty_passes": self.empty_passes,
+            "since": self.since,
+        }
+
+
+def sources_key(keys: Keys, outlet_id: str) -> str:
+    return keys("outlet", outlet_id, "sources")
+
+
+def record_source_passes(
+    client: redis.Redis,
+    keys: Keys,
+    outlet_id: str,
+    passes: Mapping[str, str | None],
+    now: float,
+    ttl: float,
+    unchanged: Collection[str] = (),
+) -> dict[str, SourceWarning]:
+    """Record one pass: for each source URL, None when it yielded links, else the reason
+    it gave nothing. A source in `unchanged` (304 Not Modified) gives what it gave last
+    time: if that was nothing, it counts as one more empty pass. Returns the sources
+    empty in this pass, with their count of empty passes in a row."""
+    key = sources_key(keys, outlet_id)
+    empty = [source for source, reason in passes.items() if reason is not None]
+    again = [source for source in unchanged if source not in passes]
+    if not passes and not again:
+        return {}
+    recorded: dict[str, SourceWarning] = {}
+    looked_up = [*empty, *again]
+    previous: list[Any] = client.hmget(key, looked_up) if looked_up else []
+    pipe = client.pipeline()
+    for source, raw in zip(looked_up, previous, strict=True):
+        record = _record(raw)
+        if source in again and not record:
+            continue  # unchanged, and it gave links last time (or was never recorded)
+        warning = SourceWarning(
+            source,
+            passes.get(source) or str(record.get("reason", "")),
+            int(record.get("empty_passes", 0)) + 1,
+            float(record.get("since", now)),
+        )
+        recorded[source] = warning
+        pipe.hset(key, source, json.dumps({**warning.to_dict(), "last": now}))
+    cleared = [source for source, reason in passes.items() if reason is None]
+    if cleared:
+        pipe.hdel(key, *cleared)
+    pipe.expire(key, int(ttl))
+    pipe.execute()
+    return recorded
+
+
+def read_source_warnings(
+    client: redis.Redis,
+    keys: Keys,
+    outlet_ids: Sequence[str],
+    minimum: int = EMPTY_PASSES_WARNING,
+) -> dict[str, list[SourceWarning]]:
+    """Per outlet id, its sources empty for `minimum` passes or more, in one round trip."""
+    pipe = client.pipeline(transaction=False)
+    for outlet_id in outlet_ids:
+        pipe.hgetall(sources_key(keys, outlet_id))
+    warnings: dict[str, list[SourceWarning]] = {}
+    for outlet_id, entries in zip(outlet_ids, pipe.execute(), strict=True):
+        found = []
+        for source, raw in sorted(entries.items()):
+            record = _record(raw)
+            passes = int(record.get("empty_passes", 0))
+            if passes >= minimum:
+                found.append(
+                    SourceWarning(
+                        _text(source), str(record.get("reason", "")), passes,
+                        float(record.get("since", 0.0)),
+                    )
+                )  # fmt: skip
+        if found:
+            warnings[outlet_id] = found
+    return warnings
+
+
+def _record(raw: bytes | str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+@dataclass
+class SourcePass:
+    """What one configured source gave in the pass being crawled (a sitemap index
+    together with the child sitemaps it led to)."""
+
+    links: int = 0
+    reasons: list[str] = field(default_factory=list)
+    unchanged: bool = False  # answered 304 (itself or a child)
+    failed: bool = False  # a fetch failed (itself or a child): that is an error already
+    refused: str | None = None  # unreadable or refused as unsafe
+
+    def note(self, listing: Listing) -> None:
+        self.links += len(listing.takeable)
+        reason = listing.emptiness()
+        if reason is not None:
+            self.reasons.append(reason)
+
+    def outcome(self) -> tuple[str, str | None]:
+        """("yielded", None), ("empty", why), ("unchanged", None) when it answered 304
+        (so it gives what it gave last time), or ("unknown", None) when a fetch failed
+        (an error, counted as such)."""
+        if self.links:
+            return "yielded", None
+        if self.refused:
+            return "empty", self.refused
+        if self.failed:
+            return "unknown", None
+        if self.unchanged:
+            return "unchanged", None
+        if not self.reasons:
+            return "unknown", None
+        return "empty", "; ".join(dict.fromkeys(self.reasons))
