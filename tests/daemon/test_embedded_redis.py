@@ -51,3 +51,18 @@ def test_a_killed_embedded_redis_is_restarted(tmp_path: Path, redis_url: str, ke
 
         wait_until(crawled, 60, what="the daemon to crawl on after the restart")
         assert len(stories(client, keys)) > before  # the data survived the restart too
+
+        # The restarted server is the daemon's own: it stops with the daemon.
+        second = int(str(embedded_state(data_dir)["pid"]))
+        code, _ = daemon.terminate()
+        assert code == 0
+        wait_until(lambda: not alive(second), 15, what="the embedded Redis to stop")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()[0] != "Z"
