@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.matching_bench
 	$(BIN)/python -m bench.delivery_bench
 	$(BIN)/python -m bench.latency_bench
+	$(BIN)/python -m bench.startup_bench
 	$(BIN)/python -m bench.web_bench --memory
 	@for d in ../shared/realpages ../shared/devpages/ferret; do \
 		if [ -d $$d ]; then $(BIN)/python -m bench.extraction_eval --quiet $$d; fi; done

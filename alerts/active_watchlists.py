@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -57,11 +57,19 @@ def _rule_error(document: YamlDocument, index: int, error: RuleError) -> ConfigE
     if position:
         location.append(int(position.rstrip("]")))
     query_error = error.query_error
-    if query_error is not None:
-        message = f"bad query {query_error.query!r}: {query_error}"
-    else:
-        message = error.message
-    return document.error(location, message)
+    if query_error is None:
+        return document.error(location, error.message)
+    column = document.column_of(location, query_error.column - 1)
+    return document.error(
+        location, f"bad query {_shortened(query_error.query)}: {query_error}", column
+    )
+
+
+def _shortened(query: str, width: int = 60) -> str:
+    """The query, quoted, cut in the middle when long (a hostile one may be 10,000 chars)."""
+    if len(query) <= width:
+        return repr(query)
+    return repr(query[: width - 20] + " … " + query[-15:])
 
 
 @dataclass(frozen=True)
@@ -97,9 +105,16 @@ class Compiled:
 class ActiveWatchlists:
     """The watchlists file in force, compiled; `reload_if_changed` swaps in a good edit."""
 
-    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        environ: Mapping[str, str] | None = None,
+        outlet_ids: Collection[str] | None = None,
+    ) -> None:
+        """`outlet_ids`: the catalogue's, to check each watchlist's `outlets:` against."""
         self.path = path
         self.environ = environ
+        self.outlet_ids = outlet_ids
         self.current = self._load()
         self._refused_digest: str | None = None
 
@@ -135,7 +150,7 @@ class ActiveWatchlists:
 
     def _load(self) -> Compiled:
         digest = _digest(self.path) if self.path.exists() else ""
-        config = load_watchlists(self.path, self.environ)
+        config = load_watchlists(self.path, self.environ, self.outlet_ids)
         return Compiled(config, compile_config(config), digest)
 
 

@@ -17,7 +17,9 @@ Precedence, tightest first: NOT and `-`, then NEAR, then AND (explicit or
 implicit), then OR. Operators are upper case; "and", "or", "e", "ou" are words.
 
 A mistake raises `QueryError`, which carries the query, the 1-based column of the
-mistake and a message.
+mistake and a message. So does a query beyond the limits (MAX_LENGTH characters,
+MAX_TERMS terms, MAX_DEPTH levels of parentheses, NOTs, field prefixes and chained
+NEARs), which keep a hostile or mistaken query from exhausting the matcher.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from alerts.normalize import tokenize
 
 __all__ = [
     "FIELDS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "MAX_TERMS",
     "And",
     "Field",
     "FieldName",
@@ -53,6 +58,13 @@ _OPEN_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
 _CLOSE_QUOTES = frozenset('"”»“')
 _SPECIAL = frozenset(_OPEN_QUOTES) | _CLOSE_QUOTES | {"(", ")"}
 _NEAR = re.compile(r"NEAR(?:/(\S*))?$")
+
+MAX_LENGTH = 10_000
+"""Characters in one query (or one `terms:` entry)."""
+MAX_TERMS = 1_000
+"""Words, phrases and prefixes in one query."""
+MAX_DEPTH = 32
+"""Levels of nesting: each '(' , NOT or '-', field prefix and chained NEAR is one."""
 _FIELD = re.compile(r"([A-Za-z]+):")
 
 
@@ -248,6 +260,14 @@ class _Parser:
         self.query = query
         self.lexemes = _lex(query)
         self.at = 0
+        self.depth = 0
+        self.terms = 0
+
+    def deeper(self, lexeme: _Lexeme, levels: int = 1) -> None:
+        """Go `levels` deeper at `lexeme`; QueryError past MAX_DEPTH."""
+        self.depth += levels
+        if self.depth > MAX_DEPTH:
+            raise self.error(lexeme.column, f"nested too deeply (at most {MAX_DEPTH} levels)")
 
     def error(self, column: int, message: str) -> QueryError:
         return QueryError(self.query, column, message)
@@ -293,14 +313,18 @@ class _Parser:
     def parse_near(self) -> Node:
         left_column = self.peek_column()
         node = self.parse_unary()
+        chained = 0
         while (lexeme := self.peek()) is not None and lexeme.kind == "near":
             self.take()
             self.expect_operand(lexeme)
+            self.deeper(lexeme)  # a NEAR chain nests: ((a NEAR b) NEAR c) ...
+            chained += 1
             right_column = self.peek_column()
             right = self.parse_unary()
             self.check_near_operand(node, left_column)
             self.check_near_operand(right, right_column)
             node = Near(node, right, lexeme.distance)
+        self.depth -= chained
         return node
 
     def parse_unary(self) -> Node:
@@ -310,7 +334,10 @@ class _Parser:
         if lexeme.kind in ("not", "minus"):
             self.take()
             self.expect_operand(lexeme)
-            return Not(self.parse_unary())
+            self.deeper(lexeme)
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         if lexeme.kind == "field":
             return self.parse_field()
         return self.parse_atom()
@@ -326,7 +353,9 @@ class _Parser:
         if after is None or after.kind not in ("word", "phrase", "open"):
             column = after.column if after else len(self.query) + 1
             raise self.error(column, f"'{name}:' needs a word, phrase or group right after it")
+        self.deeper(lexeme)
         child = self.parse_atom()
+        self.depth -= 1
         for inner in _fields_in(child):
             if inner.name != name:
                 raise self.error(lexeme.column, f"'{inner.name}:' inside '{name}:' never matches")
@@ -337,11 +366,13 @@ class _Parser:
         if lexeme.kind == "open":
             if (inner := self.peek()) is not None and inner.kind == "close":
                 raise self.error(lexeme.column, "empty parentheses")
+            self.deeper(lexeme)
             node = self.parse_or()
             closing = self.peek()
             if closing is None or closing.kind != "close":
                 raise self.error(lexeme.column, "unbalanced parenthesis: '(' is never closed")
             self.take()
+            self.depth -= 1
             return node
         if lexeme.kind == "word":
             return self.make_term(lexeme, lexeme.text, lexeme.column)
@@ -352,6 +383,9 @@ class _Parser:
         raise self.error(lexeme.column, f"{lexeme.text} needs a term before it")
 
     def make_term(self, lexeme: _Lexeme, text: str, column: int) -> Term:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise self.error(lexeme.column, f"more than {MAX_TERMS} terms in one query")
         return _term(self.query, text, column, lexeme.kind == "phrase")
 
     def expect_operand(self, operator: _Lexeme) -> None:
@@ -415,8 +449,14 @@ def _term(query: str, text: str, column: int, quoted: bool) -> Term:
 
 
 def parse_query(query: str) -> Node:
-    """Parse one query; raise `QueryError` on a mistake."""
+    """Parse one query; raise `QueryError` on a mistake or past the limits."""
+    _check_length(query)
     return _Parser(query).parse()
+
+
+def _check_length(query: str) -> None:
+    if len(query) > MAX_LENGTH:
+        raise QueryError(query, MAX_LENGTH + 1, f"the query is longer than {MAX_LENGTH} characters")
 
 
 def is_plain_phrase(entry: str) -> bool:
@@ -444,6 +484,7 @@ def parse_term(entry: str) -> Node:
     ("Coreia do Norte"); anything else is a query (a lone word is a query too).
     A trailing `*` on a phrase's last word makes it a prefix phrase.
     """
+    _check_length(entry)
     if is_plain_phrase(entry):
         stripped = entry.strip()
         column = entry.index(stripped[0]) + 1

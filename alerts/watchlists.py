@@ -1,16 +1,20 @@
 """The watchlists file (watchlists.yaml): named channels and the watchlists that notify them.
 
 Validated once into typed values; a mistake refuses the whole file with file, line
-and field. `${VAR}` references are filled from the environment passed in, so
-secrets never live in the file.
+and field. `${VAR}` references in the channels are filled from the environment
+passed in, so secrets never live in the file; elsewhere (terms, queries) `${...}`
+is text like any other. Given the catalogue's outlet ids, each watchlist's
+`outlets:` is checked against them.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import difflib
+import email.utils
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -74,6 +78,18 @@ class EmailChannel(BaseModel):
     max_per_hour: int | None = Field(default=None, ge=1)
     retry: tuple[Duration, ...] = DEFAULT_RETRY
 
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            _mail_address(address)
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _mail_address(value)
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_url(cls, value: str) -> str:
@@ -93,6 +109,18 @@ class EmailChannel(BaseModel):
 
     def __repr__(self) -> str:
         return f"EmailChannel(to={self.to!r}, mode={self.mode!r})"
+
+
+def _mail_address(value: str) -> str:
+    """`value` when it is one mail address ("a@b.org" or "Name <a@b.org>") that can go in
+    a header as it is; ValueError otherwise (a line break would add headers)."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError(f"{value!r}: a mail address cannot hold a line break or control character")
+    _, address = email.utils.parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not (local and at and domain) or " " in address:
+        raise ValueError(f"{value!r} is not a mail address")
+    return value
 
 
 Channel = Annotated[WebhookChannel | EmailChannel, Field(discriminator="type")]
@@ -136,8 +164,13 @@ class WatchlistsConfig:
     watchlists: list[Watchlist]
 
 
-def load_watchlists(path: Path, environ: Mapping[str, str] | None = None) -> WatchlistsConfig:
-    """Load and validate the watchlists file; raises ConfigError(s) with file and line."""
+def load_watchlists(
+    path: Path,
+    environ: Mapping[str, str] | None = None,
+    outlet_ids: Collection[str] | None = None,
+) -> WatchlistsConfig:
+    """Load and validate the watchlists file; raises ConfigError(s) with file and line.
+    With `outlet_ids` (the catalogue's), every `outlets:` entry must be one of them."""
     document = load_yaml(path)
     data = document.data
     if data is None:
@@ -146,9 +179,15 @@ def load_watchlists(path: Path, environ: Mapping[str, str] | None = None) -> Wat
         raise ConfigErrors(
             [document.error((), "expected a mapping with 'channels' and 'watchlists'")]
         )
-    data = _expand(document, data, (), os.environ if environ is None else environ)
+    if isinstance(data.get("channels"), dict):
+        channels = _expand(
+            document, data["channels"], ("channels",), os.environ if environ is None else environ
+        )
+        data = {**data, "channels": channels}
     parsed = validate(_WatchlistsFile, document, data)
     errors = _cross_checks(document, parsed)
+    if outlet_ids is not None:
+        errors += _unknown_outlets(document, parsed, outlet_ids)
     if errors:
         raise ConfigErrors(errors)
     return WatchlistsConfig(path, dict(parsed.channels), list(parsed.watchlists))
@@ -194,4 +233,20 @@ def _cross_checks(document: YamlDocument, parsed: _WatchlistsFile) -> list[Confi
                         f"unknown channel {channel!r} (channels: {known})",
                     )
                 )
+    return errors
+
+
+def _unknown_outlets(
+    document: YamlDocument, parsed: _WatchlistsFile, outlet_ids: Collection[str]
+) -> list[ConfigError]:
+    errors = []
+    for index, watchlist in enumerate(parsed.watchlists):
+        for position, outlet in enumerate(watchlist.outlets or ()):
+            if outlet in outlet_ids:
+                continue
+            message = f"unknown outlet {outlet!r}, not in the catalogue"
+            close = difflib.get_close_matches(outlet, sorted(outlet_ids), n=1, cutoff=0.6)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
+            errors.append(document.error(("watchlists", index, "outlets", position), message))
     return errors

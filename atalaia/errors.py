@@ -12,15 +12,19 @@ class AtalaiaError(Exception):
 
 @dataclass
 class ConfigError(AtalaiaError):
-    """A file the user edits has a mistake: names the file, the line and the field."""
+    """A file the user edits has a mistake: names the file, the line (and column, when
+    known) and the field."""
 
     path: Path
     line: int | None
     field: str
     message: str
+    column: int | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        if self.line and self.column:
+            where += f":{self.column}"
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {field}{self.message}"
 

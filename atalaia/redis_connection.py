@@ -144,6 +144,24 @@ class EmbeddedRedis:
         self.stop()
         raise RedisUnavailable(f"embedded redis-server did not answer within {timeout:.0f}s")
 
+    def restart_if_dead(self) -> bool:
+        """Start the server again (same port, same data) if the one this object started has
+        exited; True when it did. For long-running owners (the daemon) to call now and then."""
+        process = self._process
+        if process is None or process.poll() is None:
+            return False
+        log.warning(
+            "the embedded Redis exited (code %s); starting it again at %s",
+            process.returncode,
+            self.url,
+        )
+        self._process = None
+        with contextlib.suppress(FileNotFoundError):
+            self._state_file.unlink()
+        port = int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+        self.start(port=port)
+        return True
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is None:
@@ -186,6 +204,7 @@ class RedisService:
 
     url: str
     client: redis.Redis
+    embedded: EmbeddedRedis | None = None
 
 
 @contextlib.contextmanager
@@ -196,7 +215,7 @@ def open_redis(url: str | None, data_dir: Path) -> Iterator[RedisService]:
         reached = embedded.start() if embedded is not None else str(url)
         client = connect(reached)
         try:
-            yield RedisService(reached, client)
+            yield RedisService(reached, client, embedded if embedded and embedded.owned else None)
         finally:
             client.close()
     finally:

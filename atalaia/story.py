@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atalaia.article import Article
-from atalaia.redis_connection import Keys
+
+if TYPE_CHECKING:  # a story needs no Redis client to exist (`atalaia check` stays fast)
+    from atalaia.redis_connection import Keys
 
 
 def also_in_key(keys: Keys, story_id: str) -> str:

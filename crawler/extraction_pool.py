@@ -4,6 +4,12 @@ Parsing and extracting a page costs a few milliseconds of CPU; done in the event
 loop it would cap the crawl at one core and delay everything else the loop does
 (downloads, Redis, alert delivery). The pool is shared by every crawler of the
 process and created on first use.
+
+A worker that dies (killed, out of memory, crashed by a page) breaks the whole
+pool: it is replaced at once and the article tried once more in the new pool; if
+that breaks too, the page is the likely cause and `ExtractionCrashed` is raised
+for it. Each break is reported to `HEALTH`, so /healthz shows an extraction stage
+whose workers keep dying.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import functools
+import logging
 import multiprocessing
 import os
 import signal
@@ -18,15 +25,27 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from atalaia.article import NotAnArticle
+from atalaia.stage_health import StageHealth
 from crawler.dedupe.stories import signature_of
 from crawler.extraction.page import extract_article
 from crawler.items import ExtractedArticle
 
+log = logging.getLogger(__name__)
+
 _pool: ProcessPoolExecutor | None = None
 _workers: int | None = None
+
+HEALTH = StageHealth()
+"""This process's extraction health: a failure per broken pool."""
+STAGE = "extraction"
+
+
+class ExtractionCrashed(Exception):
+    """The page's extraction killed a worker process twice in a row."""
 
 
 def default_workers() -> int:
@@ -61,11 +80,7 @@ async def extract_in_pool(
         now=now,
         hubs=tuple(hubs),
     )
-    result = (
-        call()
-        if workers == 0
-        else await asyncio.get_running_loop().run_in_executor(_shared_pool(workers), call)
-    )
+    result = call() if workers == 0 else await _in_pool(call, url, workers)
     if isinstance(result, str):
         raise NotAnArticle(url, result)
     return result
@@ -99,6 +114,37 @@ def _extract(
     except NotAnArticle as exc:
         return exc.reason
     return ExtractedArticle(article, tuple(signature_of(article.title, article.body)))
+
+
+async def _in_pool(
+    call: functools.partial[ExtractedArticle | str], url: str, workers: int
+) -> ExtractedArticle | str:
+    """Run `call` in the pool; a broken pool is replaced and the call made once more."""
+    loop = asyncio.get_running_loop()
+    pool = _shared_pool(workers)
+    try:
+        return await loop.run_in_executor(pool, call)
+    except BrokenProcessPool:
+        _replace_broken(pool, url)
+    pool = _shared_pool(workers)
+    try:
+        return await loop.run_in_executor(pool, call)
+    except BrokenProcessPool:
+        _replace_broken(pool, url)
+        raise ExtractionCrashed(
+            "the extraction worker died twice on this page (a page that crashes it?)"
+        ) from None
+
+
+def _replace_broken(pool: ProcessPoolExecutor, url: str) -> None:
+    """Drop `pool` (if it is still the shared one) so the next call starts a new one."""
+    global _pool
+    if _pool is not pool:
+        return  # another extraction of the same broken pool replaced it already
+    _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+    HEALTH.failed(STAGE, "an extraction worker process died", time.time())
+    log.warning("an extraction worker process died (while extracting %s); pool replaced", url)
 
 
 def _shared_pool(workers: int) -> ProcessPoolExecutor:

@@ -15,6 +15,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from crawler.egress.policy import EgressRefused
+
 
 def describe_failure(failure: Failure) -> str:
     """What went wrong, in words a user understands (no tracebacks, no secrets)."""
@@ -33,6 +35,8 @@ def describe_failure(failure: Failure) -> str:
         return "connection refused"
     if isinstance(error, ResponseDataLossError | DownloadFailedError):
         return "connection lost before a full response"
+    if isinstance(error, EgressRefused):
+        return error.refusal.why
     if isinstance(error, IgnoreRequest):
         text = str(error)
         if "redirect" in text:

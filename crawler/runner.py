@@ -17,6 +17,7 @@ from scrapy.settings import Settings as ScrapySettings
 from twisted.internet import task
 
 from alerts.active_watchlists import ActiveWatchlists
+from atalaia.logfilter import log_to_stderr
 from atalaia.redis_connection import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet
@@ -77,18 +78,21 @@ def run_crawl(
     log_level: str = "WARNING",
     watchlists: ActiveWatchlists | None = None,
     catalogue: Catalogue | None = None,
+    verbose: bool = False,
 ) -> CrawlSummary:
     """Crawl `outlets` once, concurrently, and return what each one did.
 
     An outlet that fails is counted in its own summary and does not hold up the
     others. Blocks until every outlet is done; runs the Twisted reactor, so it
-    can be called once per process.
+    can be called once per process. Unless `verbose`, the log has one line per
+    failure and no tracebacks (atalaia.logfilter).
     """
-    process = CrawlerProcess(
-        scrapy_settings(
-            settings, redis_url, log_level=log_level, watchlists=watchlists, catalogue=catalogue
-        )
+    crawl_settings = scrapy_settings(
+        settings, redis_url, log_level=log_level, watchlists=watchlists, catalogue=catalogue
     )
+    crawl_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(crawl_settings)
+    log_to_stderr(log_level, verbose=verbose)
     started = time.monotonic()
     crawlers: dict[str, Crawler] = {}
     timings: dict[str, list[float]] = {}

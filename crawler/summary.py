@@ -28,6 +28,8 @@ class OutletSummary:
     syndicated: int = 0
     non_articles: int = 0
     robots_forbidden: int = 0
+    egress_refused: int = 0  # requests to addresses the egress policy refused
+    poison_pages: int = 0  # pages whose extraction failed too often: given up for good
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
     warning_messages: list[str] = field(default_factory=list)
@@ -54,6 +56,12 @@ class OutletSummary:
     def ok(self) -> bool:
         return self.errors == 0
 
+    @property
+    def unreached(self) -> bool:
+        """Failed without a single listing or article fetched: the outlet was not reached."""
+        fetched = self.feeds_fetched + self.not_modified + self.sections_fetched
+        return self.errors > 0 and fetched + self.articles_fetched == 0
+
 
 def _by_name(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {
@@ -71,6 +79,11 @@ COUNTERS = tuple(f.name for f in fields(OutletSummary) if f.type == "int")
 class CrawlSummary:
     outlets: list[OutletSummary]
     seconds: float
+
+    @property
+    def none_reached(self) -> bool:
+        """Every outlet of the pass failed without being reached."""
+        return bool(self.outlets) and all(outlet.unreached for outlet in self.outlets)
 
     def total(self, name: str) -> int:
         return sum(int(getattr(outlet, name)) for outlet in self.outlets)

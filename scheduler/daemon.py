@@ -41,6 +41,7 @@ from alerts.alert import Alert
 from alerts.delivery import DeliveryStats, Dispatcher, DispatcherOptions
 from atalaia.redis_connection import Keys, async_client
 from atalaia.settings import Settings
+from crawler import extraction_pool
 from crawler.catalogue import Catalogue, Outlet
 from crawler.runner import scrapy_settings
 from scheduler.crawl_jobs import CrawlJob, CrawlJobs
@@ -120,14 +121,26 @@ class Daemon:
             self.sync_client.close()
         log.info("atalaia stopped")
 
-    async def healthy(self) -> bool:
-        """Redis answers and the event loop is alive."""
+    async def healthy(self) -> bool | str:
+        """Redis answers, the event loop is alive and no stage keeps failing (a string
+        says which stage and why)."""
         if time.monotonic() - self.heartbeat > 10:
             return False
         try:
-            return bool(await asyncio.wait_for(self.client.ping(), timeout=2))
+            if not await asyncio.wait_for(self.client.ping(), timeout=2):
+                return False
         except (redis.RedisError, TimeoutError):
             return False
+        failing = self.failing_stages(time.time())
+        if failing:
+            return "; ".join(f"{stage}: {why}" for stage, why in failing.items())
+        return True
+
+    def failing_stages(self, now: float) -> dict[str, str]:
+        """The stages of this process that keep failing, and why (atalaia.stage_health)."""
+        if "crawler" not in self.options.roles:
+            return {}
+        return extraction_pool.HEALTH.failing(now)
 
     async def _heartbeat(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from atalaia.logfilter import QuietFailures
+
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
@@ -27,9 +29,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(log_format: str, level: int = logging.INFO) -> None:
-    """Atalaia's lines at `level`; Scrapy's and the libraries' only when they warn."""
+def configure_logging(log_format: str, level: int = logging.INFO, verbose: bool = False) -> None:
+    """Atalaia's lines at `level`; Scrapy's and the libraries' only when they warn. One
+    line per failure, without tracebacks, unless `verbose` (atalaia.logfilter)."""
     handler = logging.StreamHandler(sys.stderr)
+    if not verbose:
+        handler.addFilter(QuietFailures())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

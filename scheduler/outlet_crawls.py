@@ -60,8 +60,7 @@ class OutletCrawls:
             summary.seconds, "" if finished else f" (stopped: {stats.get('finish_reason')})",
             extra={"outlet": outlet.id, "crawl": _fields(summary)},
         )  # fmt: skip
-        for message in summary.error_messages[:3]:
-            log.warning("crawl %s: %s", outlet.id, message, extra={"outlet": outlet.id})
+        # (each failure was logged once, as it happened, by the spider)
         if self.on_finished is not None:
             self.on_finished(summary)
         return summary, finished

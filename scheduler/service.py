@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from alerts.active_watchlists import ActiveWatchlists
-from atalaia.redis_connection import Keys, open_redis, redact
+from atalaia.errors import RedisUnavailable
+from atalaia.redis_connection import EmbeddedRedis, Keys, open_redis, redact
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.daemon import ROLES, Daemon, DaemonOptions
@@ -31,7 +33,7 @@ async def serve(
     stop: asyncio.Event,
 ) -> None:
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = ActiveWatchlists(settings.watchlists_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path, outlet_ids=catalogue.by_id)
     roles = frozenset(args.role or ROLES)
     with open_redis(settings.redis_url, settings.data_dir) as service:
         log.info("Redis at %s", redact(service.url))
@@ -61,6 +63,11 @@ async def serve(
             outlets=[outlet.id for outlet in catalogue.enabled],
         )
         server: WebServer | None = None
+        watchdog = (
+            asyncio.ensure_future(_keep_embedded_redis(service.embedded, stop))
+            if service.embedded is not None
+            else None
+        )
         try:
             if address is not None:
                 from scheduler.web.launch import start_web  # with --no-web, never imported
@@ -72,6 +79,19 @@ async def serve(
                 )  # fmt: skip
             await daemon.run(stop)
         finally:
+            if watchdog is not None:
+                await watchdog
             scrape_client.close()
             if server is not None:
                 await server.stop()
+
+
+async def _keep_embedded_redis(embedded: EmbeddedRedis, stop: asyncio.Event) -> None:
+    """Start the embedded Redis again whenever it dies (every role rides out the outage)."""
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(embedded.restart_if_dead)
+        except RedisUnavailable as exc:
+            log.error("could not start the embedded Redis again (%s); trying again", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)

@@ -9,6 +9,7 @@ attempts counted from zero; a running dispatcher picks it up within a second.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from atalaia.errors import AtalaiaError
 from atalaia.redis_connection import Keys
 
 STATE_TTL = 30 * 86400
+_STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
 
 
 class DeadLetterNotFound(AtalaiaError):
@@ -77,7 +79,11 @@ def requeue(client: redis.Redis, keys: Keys, ids: list[str], now: float) -> list
     k = DeliveryKeys(keys)
     letters = []
     for entry_id in ids:
-        found: Any = client.xrange(k.dead_letters, min=entry_id, max=entry_id)
+        found: Any = (
+            client.xrange(k.dead_letters, min=entry_id, max=entry_id)
+            if _STREAM_ID.fullmatch(entry_id)
+            else None
+        )
         if not found:
             raise DeadLetterNotFound(f"no dead letter with id {entry_id}")
         letters.append(_dead_letter(*found[0]))

@@ -26,7 +26,8 @@ import redis.asyncio as aioredis
 
 from alerts.alert import Alert
 from alerts.delivery.keys import DeliveryKeys
-from alerts.delivery.mail_message import digest_message
+from alerts.delivery.mail_message import UnsendableMail, digest_message
+from alerts.delivery.outcome import Attempt
 from alerts.delivery.schedule import RetrySchedule
 from alerts.delivery.smtp import Mailer
 from alerts.delivery.stats import DeliveryStats
@@ -126,9 +127,12 @@ class Digests:
         if not alerts:
             await self.client.delete(sending, self._key(name, "attempts"))
             return False
-        attempt = await self.mailer.send(
-            channel.smtp_url, digest_message(alerts, name, channel, batch_id)
-        )
+        try:
+            message = digest_message(alerts, name, channel, batch_id)
+        except UnsendableMail as exc:
+            attempt = Attempt(ok=False, error=str(exc), permanent=True)
+        else:
+            attempt = await self.mailer.send(channel.smtp_url, message)
         if attempt.ok:
             async with self.client.pipeline(transaction=True) as pipe:
                 for alert in alerts:
@@ -142,7 +146,7 @@ class Digests:
             log.info("digest for channel %s: %d alerts mailed", name, len(alerts))
             return True
         failures = int(await self.client.incr(self._key(name, "attempts")))
-        delay = schedule.next_delay(failures)
+        delay = None if attempt.permanent else schedule.next_delay(failures)
         if delay is not None:
             await self.client.set(self._key(name, "retry_at"), now + delay)
             self.stats.retried[name] += 1

@@ -45,7 +45,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from alerts.alert import Alert
 from alerts.delivery.digests import Digests, next_digest_time, next_hour
 from alerts.delivery.keys import DeliveryKeys, split_member
-from alerts.delivery.mail_message import instant_message
+from alerts.delivery.mail_message import UnsendableMail, instant_message
 from alerts.delivery.outcome import Attempt
 from alerts.delivery.schedule import RetrySchedule, parse_retry_after
 from alerts.delivery.smtp import Mailer
@@ -204,7 +204,11 @@ class Dispatcher:
                 spawned += await self._retry_step()
                 await self._digest_step()
                 if spawned or self._tasks:
-                    await self._wait_some(deadline)
+                    # Wake at least every poll interval: a retry that falls due must not
+                    # wait for an attempt still hanging on another channel.
+                    await self._wait_some(
+                        min(deadline, time.monotonic() + self.options.poll_interval)
+                    )
                     continue
                 next_due = await self.store.next_retry_due()
                 remaining = deadline - time.monotonic()
@@ -410,7 +414,10 @@ class Dispatcher:
                 self._waiting[name] -= 1
                 if isinstance(channel, WebhookChannel):
                     return await self._webhooks(name).send(alert, name, channel)
-                message = instant_message(alert, name, channel)
+                try:
+                    message = instant_message(alert, name, channel)
+                except UnsendableMail as exc:
+                    return Attempt(ok=False, error=str(exc), permanent=True)
                 return await self.mailer.send(channel.smtp_url, message)
         finally:
             self._waiting[name] = max(0, self._waiting[name])
@@ -430,6 +437,9 @@ class Dispatcher:
             self.stats.observe_latency(now - alert.created_at.timestamp())
             if self.on_delivered is not None:
                 self.on_delivered(alert, name, now)
+            return
+        if attempt.permanent:
+            await self._dead_letter(alert, name, attempts, attempt.error, now, ack)
             return
         if attempt.gone:
             log.error("channel %s answered 410 Gone: disabled until re-enabled", name)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate
@@ -29,7 +30,24 @@ _WHITESPACE = re.compile(r"\s+")
 SUBJECT_HEADLINE = 180  # characters of the headline kept in a subject
 
 
+class UnsendableMail(ValueError):
+    """The mail cannot be built from the channel's settings (an address that breaks a
+    header, say): no retry can help."""
+
+
+def _built(build: Callable[[], EmailMessage]) -> EmailMessage:
+    try:
+        return build()
+    except (ValueError, TypeError, MessageError) as exc:
+        raise UnsendableMail(f"cannot build the mail: {exc}") from None
+
+
 def instant_message(alert: Alert, channel_name: str, channel: EmailChannel) -> EmailMessage:
+    """The mail of one alert; UnsendableMail when the channel's settings cannot make one."""
+    return _built(lambda: _instant_message(alert, channel_name, channel))
+
+
+def _instant_message(alert: Alert, channel_name: str, channel: EmailChannel) -> EmailMessage:
     article = alert.article
     headline = _one_line(article.title, SUBJECT_HEADLINE)
     subject = f"[Atalaia] {_one_line(_watchlist(alert))}: {headline}"
@@ -41,6 +59,13 @@ def instant_message(alert: Alert, channel_name: str, channel: EmailChannel) -> E
 
 
 def digest_message(
+    alerts: Sequence[Alert], channel_name: str, channel: EmailChannel, batch_id: str
+) -> EmailMessage:
+    """One mail for a batch of alerts; UnsendableMail when the channel cannot make one."""
+    return _built(lambda: _digest_message(alerts, channel_name, channel, batch_id))
+
+
+def _digest_message(
     alerts: Sequence[Alert], channel_name: str, channel: EmailChannel, batch_id: str
 ) -> EmailMessage:
     """One mail with every alert, grouped by watchlist, newest first."""

@@ -20,6 +20,7 @@ class Attempt:
     retry_after: str | None = None  # the receiver's Retry-After header, as sent
     gone: bool = False
     answer: str = ""  # the start of the receiver's answer, for `atalaia deliveries test`
+    permanent: bool = False  # no retry can succeed (the mail cannot be built): dead-letter now
 
     @property
     def summary(self) -> str:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from alerts.alert import Alert, AlertMatch
-from alerts.delivery.mail_message import instant_message
+from alerts.delivery.mail_message import UnsendableMail, instant_message
+from alerts.delivery.outcome import Attempt
 from alerts.delivery.smtp import Mailer
 from alerts.delivery.webhook import WebhookSender, WebhookTimeouts, new_http_client
 from alerts.watchlists import EmailChannel, WebhookChannel
@@ -64,9 +65,13 @@ async def send_sample(
                 alert, name, channel, message_id=message_id
             )
     else:
-        message = instant_message(alert, name, channel)
-        message_id = str(message["Message-ID"])
-        attempt = await (mailer or Mailer()).send(channel.smtp_url, message)
+        try:
+            message = instant_message(alert, name, channel)
+        except UnsendableMail as exc:
+            attempt = Attempt(ok=False, error=str(exc), permanent=True)
+        else:
+            message_id = str(message["Message-ID"])
+            attempt = await (mailer or Mailer()).send(channel.smtp_url, message)
     return SampleReport(
         channel=name,
         ok=attempt.ok,

@@ -175,11 +175,14 @@ class SeenUrls:
             states.append(_state(found, now, self.lease))
         return states
 
-    def failed(self, outlet: str, url: str, now: float) -> Retry:
-        """Record a failed fetch: release the claim for a later pass, or give up."""
+    def failed(
+        self, outlet: str, url: str, now: float, *, max_attempts: int | None = None
+    ) -> Retry:
+        """Record a failed fetch (or extraction): release the claim for a later pass, or
+        give up (mark it done) after `max_attempts` (default: the store's) failures."""
         attempts = int(self.client.hincrby(self.keys("attempts", outlet), url, 1))
         self.client.expire(self.keys("attempts", outlet), int(self.ttl))
-        if attempts >= self.max_attempts:
+        if attempts >= (max_attempts or self.max_attempts):
             self.done(outlet, url, now)
             return Retry(attempts, gave_up=True)
         pipe = self.client.pipeline()

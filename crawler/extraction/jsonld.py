@@ -26,6 +26,11 @@ ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+MAX_DEPTH = 64
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+"""JSON-LD nested deeper than this is not read (real pages nest a handful of levels;
+a hostile one nests 100,000 to crash the parser)."""
 _WRAPPER = re.compile(r"^\s*(?:<!--|<!\[CDATA\[|//\s*<!\[CDATA\[)|(?:-->|\]\]>|//\s*\]\]>)\s*$")
 
 
@@ -77,14 +82,29 @@ def load_lenient(text: str) -> Any:
     """Parse JSON as outlets write it; None when it cannot be read at all."""
     cleaned = _WRAPPER.sub("", text.strip()).strip()
     cleaned = _WRAPPER.sub("", cleaned).strip()
-    if not cleaned:
+    if not cleaned or _nesting_depth(cleaned) > MAX_DEPTH:
         return None
     for candidate in (cleaned, _TRAILING_COMMA.sub(r"\1", cleaned)):
         try:
             return json.loads(candidate, strict=False)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
     return None
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep arrays and objects nest in `text`, brackets inside strings aside
+    (stops counting past MAX_DEPTH)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        else:
+            depth -= 1
+    return deepest
 
 
 def node_type_names(node: dict[str, Any]) -> set[str]:

@@ -30,6 +30,7 @@ from atalaia.errors import AtalaiaError
 from crawler.attribution import Place
 from crawler.catalogue import Catalogue, Outlet, load_catalogue
 from crawler.discovery import FoundLink, Listing, SourceKind, read_listing
+from crawler.egress.policy import EgressRefused
 from crawler.extraction.errors import ExtractionError
 from crawler.extraction.pagekind import HTTP_ERROR, refusal_kind
 from crawler.extraction_pool import default_workers, extract_in_pool
@@ -75,6 +76,7 @@ class OutletSpider(scrapy.Spider):
         spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
         spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
         spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
+        spider.extraction_attempts = crawler.settings.getint("ATALAIA_EXTRACTION_ATTEMPTS")
         workers = crawler.settings.get("ATALAIA_EXTRACTION_WORKERS")
         spider.extraction_workers = default_workers() if workers is None else int(workers)
         return spider
@@ -87,6 +89,7 @@ class OutletSpider(scrapy.Spider):
     claimed: dict[str, set[str]]  # per outlet id (articles attributed to others too)
     source_passes: dict[str, SourcePass]  # per configured source URL
     extraction_workers: int
+    extraction_attempts: int
 
     @property
     def services(self) -> CrawlServices:
@@ -101,14 +104,16 @@ class OutletSpider(scrapy.Spider):
         self.count("non_articles")
         self.count(f"non_articles/{kind}")
 
-    def note_error(self, message: str) -> None:
-        """Count an error of this outlet and keep its message for the summary."""
+    def note_error(self, message: str, *, log: bool = True) -> None:
+        """Count an error of this outlet, keep its message for the summary and log it
+        (one WARNING line, unless it was logged already)."""
         self.count("errors")
         assert self.crawler.stats is not None
         messages = self.crawler.stats.get_value("atalaia/error_messages") or []
         if len(messages) < 20:
             self.crawler.stats.set_value("atalaia/error_messages", [*messages, message])
-        self.logger.warning("%s: %s", self.outlet.id, message)
+        if log:
+            self.logger.warning("%s: %s", self.outlet.id, message)
 
     # Discovery ------------------------------------------------------------------
 
@@ -335,7 +340,9 @@ class OutletSpider(scrapy.Spider):
         if request is not None:
             source = str(request.meta.get(SOURCE) or request.url)
             self.source_passes.setdefault(source, SourcePass()).failed = True
-        self.note_error(f"{_failed_url(failure)}: {describe_failure(failure)}")
+        message = f"{_failed_url(failure)}: {describe_failure(failure)}"
+        # A refused address was logged (once per host) by the egress middleware.
+        self.note_error(message, log=not isinstance(failure.value, EgressRefused))
 
     # Articles -----------------------------------------------------------------
 
@@ -360,6 +367,9 @@ class OutletSpider(scrapy.Spider):
             self.logger.info("%s: %s", outlet.id, exc)
             self.services.seen_urls.done(outlet.id, _requested_url(response), time.time())
             return
+        except Exception as exc:  # noqa: BLE001 (whatever a page does to the extractor is its failure)
+            self.extraction_failed(response, exc)
+            return
         requested = _requested_url(response)
         if requested != extracted.article.url:  # redirected: keep the address the feed gave
             extracted = replace(
@@ -367,12 +377,30 @@ class OutletSpider(scrapy.Spider):
             )
         yield extracted
 
+    def extraction_failed(self, response: Response, error: Exception) -> None:
+        """A page whose extraction failed is tried again on later passes, and given up for
+        good (a poison page, counted) after `extraction_attempts` failures."""
+        url = _requested_url(response)
+        outlet_id = outlet_of(response.request, self).id  # another outlet's, when attributed
+        retry = self.services.seen_urls.failed(
+            outlet_id, url, time.time(), max_attempts=self.extraction_attempts
+        )
+        if retry.gave_up:
+            self.count("poison_pages")
+        state = "given up for good" if retry.gave_up else "will retry next pass"
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        self.note_error(f"{url}: extraction failed: {reason[:300]} (attempt {retry.attempts}, "
+                        f"{state})")  # fmt: skip
+
     @noting_redis_outage
     def article_failed(self, failure: Failure) -> None:
         url = _failed_url(failure)
         outlet_id = outlet_of(getattr(failure, "request", None), self).id
         error = failure.value
         description = describe_failure(failure)
+        if isinstance(error, EgressRefused):  # counted and logged by the egress middleware
+            self.services.seen_urls.done(outlet_id, url, time.time())
+            return
         if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
             self.count("robots_forbidden")
             self.services.seen_urls.done(outlet_id, url, time.time())
@@ -394,12 +422,19 @@ def _header(response: Response, name: str) -> str | None:
 
 def _requested_url(response: Response) -> str:
     """The URL the spider asked for (before redirects), which dedupe knows it by."""
-    return response.request.url if response.request is not None else response.url
+    return _original_url(response.request) if response.request is not None else response.url
 
 
 def _failed_url(failure: Failure) -> str:
+    """The URL the spider asked for, when a request (or one it was redirected to) failed."""
     request = getattr(failure, "request", None)
-    return str(request.url) if request is not None else "?"
+    return _original_url(request) if request is not None else "?"
+
+
+def _original_url(request: scrapy.Request) -> str:
+    """The request's URL before any redirect (Scrapy keeps the chain in its meta)."""
+    chain = request.meta.get("redirect_urls")
+    return str(chain[0]) if chain else str(request.url)
 
 
 def _declared_charset(response: Response) -> str | None:

@@ -10,26 +10,15 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from pydantic import ValidationError
 
 from atalaia.errors import AtalaiaError, ConfigError
 from atalaia.settings import Settings
-from crawler.catalogue import Catalogue, Outlet, load_catalogue
-from crawler.outlet_proposal import (
-    Homepage,
-    Proposal,
-    Source,
-    entry_yaml,
-    homepage_address,
-    homepage_facts,
-    judge_source,
-    probe_urls,
-    propose,
-    robots_sitemaps,
-)
-from crawler.urls import canonical_url
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from crawler.catalogue import Catalogue
+    from crawler.outlet_proposal import Homepage, Proposal, Source
 
 MAX_FEEDS = 4
 
@@ -68,6 +57,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def add_outlet(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler.outlet_proposal import entry_yaml, propose
+
     catalogue = _catalogue(settings)
     today = datetime.now(UTC).date()
     if urlsplit(args.source).scheme in ("http", "https"):
@@ -99,7 +90,16 @@ def add_outlet(args: argparse.Namespace, settings: Settings) -> int:
 def _from_the_web(
     args: argparse.Namespace, settings: Settings
 ) -> tuple[Homepage, list[Source], list[str]]:
+    from crawler.catalogue import Outlet
     from crawler.fetch import Fetched, fetch_pages  # Scrapy and Twisted only when fetching
+    from crawler.outlet_proposal import (
+        Homepage,
+        homepage_facts,
+        judge_source,
+        probe_urls,
+        robots_sitemaps,
+    )
+    from crawler.urls import canonical_url
 
     url = args.source
     fetcher = Outlet(
@@ -153,6 +153,8 @@ def _from_the_web(
 
 
 def _from_a_file(args: argparse.Namespace) -> tuple[Homepage, list[Source], list[str]]:
+    from crawler.outlet_proposal import Source, homepage_address, homepage_facts
+
     try:
         body = Path(args.source).read_bytes()
     except OSError as exc:
@@ -177,6 +179,8 @@ def _from_a_file(args: argparse.Namespace) -> tuple[Homepage, list[Source], list
 
 
 def _catalogue(settings: Settings) -> Catalogue | None:
+    from crawler.catalogue import load_catalogue
+
     try:
         return load_catalogue(settings.outlets_path)
     except ConfigError:
@@ -197,6 +201,10 @@ def _already_there(catalogue: Catalogue | None, url: str, outlet_id: str | None)
 
 def _validate(proposal: Proposal) -> None:
     """The entry as `check` would read it; a mistake here is a bug, said plainly."""
+    from pydantic import ValidationError
+
+    from crawler.catalogue import Outlet
+
     try:
         Outlet.model_validate(proposal.fields)
     except ValidationError as exc:
@@ -206,6 +214,9 @@ def _validate(proposal: Proposal) -> None:
 def _write(path: Path, proposal: Proposal) -> Path:
     """Append the entry to the catalogue at `path`, keeping the file as it is written
     (comments included); refused, file untouched, if the result does not validate."""
+    from crawler.catalogue import load_catalogue
+    from crawler.outlet_proposal import entry_yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from typing import TYPE_CHECKING
 
-import redis
-from rich.console import Console
-
-from alerts.history import AlertFilter, History, KeptAlert
 from atalaia.durations import parse_duration
 from atalaia.errors import AtalaiaError, RedisUnavailable
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from scheduler.listing import alert_line, print_line
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from rich.console import Console
+
+    from alerts.history import AlertFilter, History, KeptAlert
 
 FOLLOW_EVERY = 1.0  # seconds between two looks for new alerts
 
@@ -74,6 +74,13 @@ def limit_of(args: argparse.Namespace) -> int:
 
 
 def alerts_command(args: argparse.Namespace, settings: Settings) -> int:
+    import redis
+    from rich.console import Console
+
+    from alerts.history import AlertFilter, History
+    from atalaia.redis_connection import Keys, open_redis
+    from scheduler.listing import alert_line, print_line
+
     keys = Keys(settings.redis_prefix)
     now = time.time()
     chosen = AlertFilter(args.watchlist, args.outlet, since_of(args, now))
@@ -121,6 +128,8 @@ def _follow(
 
 
 def _emit(kept: KeptAlert, args: argparse.Namespace, console: Console, settings: Settings) -> None:
+    from scheduler.listing import alert_line, print_line
+
     if args.json:
         print(json.dumps(kept.to_dict(), ensure_ascii=False), flush=True)
     else:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alerts.active_watchlists import ActiveWatchlists
-from alerts.watchlists import WatchlistsConfig
 from atalaia.settings import Settings
-from crawler.catalogue import Catalogue, Outlet, load_catalogue
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from alerts.watchlists import WatchlistsConfig
+    from crawler.catalogue import Catalogue, Outlet
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -23,14 +24,24 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    from alerts.active_watchlists import ActiveWatchlists
+    from crawler.catalogue import load_catalogue
+
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = ActiveWatchlists(settings.watchlists_path).current.config
+    watchlists = ActiveWatchlists(
+        settings.watchlists_path, outlet_ids=catalogue.by_id
+    ).current.config
     plan = _plan(catalogue, watchlists)
     if args.json:
         print(json.dumps(plan, ensure_ascii=False, indent=2))
         return 0
     enabled = [o for o in plan["outlets"] if o["enabled"]]
     print(f"{catalogue.path}: {len(catalogue)} outlets, {len(enabled)} enabled")
+    if len(enabled) < len(catalogue):
+        print(
+            "  ('-' before an id: disabled by 'enabled: false' in the catalogue; not crawled "
+            "unless named, as in 'atalaia crawl ID')"
+        )
     for outlet in plan["outlets"]:
         mark = " " if outlet["enabled"] else "-"
         sources = ", ".join(f"{n} {k}" for k, n in outlet["sources"].items() if n) or "no sources"

@@ -6,22 +6,19 @@ import argparse
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
-import redis
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
-
-from alerts.active_watchlists import ActiveWatchlists
-from alerts.delivery.drain import drain_queued
-from alerts.delivery.stats import DeliverySummary
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from crawler.catalogue import Catalogue, Outlet, load_catalogue
-from crawler.runner import record_outcome, run_crawl
-from crawler.summary import CrawlSummary
+
+if TYPE_CHECKING:  # imported when the command runs: Scrapy alone takes most of a second
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from alerts.active_watchlists import ActiveWatchlists
+    from alerts.delivery.stats import DeliverySummary
+    from crawler.catalogue import Catalogue, Outlet
+    from crawler.summary import CrawlSummary
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -29,11 +26,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "crawl", parents=[common], help="crawl outlets once now and print a summary",
         description="Run one pass now over the chosen outlets (all enabled ones by default): "
         "fetch their feeds, sitemaps and sections, extract and dedupe new articles, and print "
-        "a per-outlet summary. Exits non-zero only when the run itself cannot work.",
+        "a per-outlet summary. Exit 1 when no outlet could be reached (every one failed), "
+        "2 when the run itself cannot work (a mistake in a file, Redis unreachable).",
     )  # fmt: skip
     parser.add_argument("outlet_ids", nargs="*", metavar="OUTLET", help="outlet ids to crawl")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("--verbose", "-v", action="store_true", help="show the crawler's log")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true",
+        help="show the crawler's log, with Scrapy's own lines and tracebacks",
+    )  # fmt: skip
     parser.add_argument(
         "--deliver-timeout", type=float, default=30.0, metavar="SECONDS",
         help="after the crawl, deliver the new alerts for at most this long (default 30; "
@@ -43,8 +44,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def crawl(args: argparse.Namespace, settings: Settings) -> int:
+    import redis
+    from rich.console import Console
+
+    from alerts.active_watchlists import ActiveWatchlists
+    from alerts.delivery.drain import drain_queued
+    from atalaia.redis_connection import Keys, open_redis
+    from crawler.catalogue import load_catalogue
+    from crawler.runner import record_outcome
+
     catalogue = load_catalogue(settings.outlets_path)
-    watchlists = ActiveWatchlists(settings.watchlists_path)
+    watchlists = ActiveWatchlists(settings.watchlists_path, outlet_ids=catalogue.by_id)
     outlets = catalogue.select(args.outlet_ids)
     if not outlets:
         print("atalaia: no enabled outlets to crawl", file=sys.stderr)
@@ -76,6 +86,13 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
             "lost the connection to Redis during the crawl; what was not finished stays "
             "pending and is fetched again (or delivered) on the next pass"
         )
+    if summary.none_reached:
+        print(
+            f"atalaia: no outlet could be reached ({len(summary.outlets)} crawled, every one "
+            "failed; see the errors above)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -87,12 +104,16 @@ def _crawl(
     redis_url: str,
     watchlists: ActiveWatchlists,
 ) -> CrawlSummary:
+    from rich.console import Console
+
+    from crawler.runner import run_crawl
+
     log_level = "INFO" if args.verbose else "ERROR"
     stderr = Console(stderr=True)
     if not stderr.is_terminal or args.verbose:
         return run_crawl(
             settings, outlets, redis_url, log_level=log_level, watchlists=watchlists,
-            catalogue=catalogue,
+            catalogue=catalogue, verbose=args.verbose,
         )  # fmt: skip
     with _progress(stderr) as bar:
         task = bar.add_task("crawling", total=len(outlets), stories=0, errors=0)
@@ -107,6 +128,8 @@ def _crawl(
 
 
 def _progress(console: Console) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -119,6 +142,9 @@ def _progress(console: Console) -> Progress:
 
 
 def print_summary(summary: CrawlSummary, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"Crawl pass: {len(summary.outlets)} outlets in {summary.seconds:.1f}s")
     columns = [
         ("outlet", "outlet"), ("feeds", "feeds_fetched"), ("304", "not_modified"),
@@ -153,6 +179,12 @@ def print_summary(summary: CrawlSummary, console: Console) -> None:
             console.print(f"{outlet.outlet}: … and {len(outlet.error_messages) - 5} more")
         for message in outlet.warning_messages[:5]:
             console.print(Text.assemble((outlet.outlet, "yellow"), ": ", message), highlight=False)
+        if outlet.egress_refused:
+            console.print(
+                f"{outlet.outlet}: {outlet.egress_refused} requests refused by the egress policy "
+                "(internal addresses; see docs/egress.md)",
+                highlight=False,
+            )
 
 
 def print_deliveries(summary: DeliverySummary, console: Console) -> None:

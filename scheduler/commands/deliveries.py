@@ -10,25 +10,18 @@ atalaia deliveries enable CHANNEL       re-enable a channel disabled by 410 Gone
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import redis
-
-from alerts.delivery import send_sample
-from alerts.delivery.deadletters import (
-    disabled_channels,
-    enable_channel,
-    list_dead_letters,
-    requeue,
-    requeue_all,
-)
-from alerts.watchlists import load_watchlists
 from atalaia.errors import AtalaiaError
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    import redis
+
+    from atalaia.redis_connection import Keys
 
 ACTIONS = ("list", "retry", "test", "enable")
 
@@ -61,6 +54,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    from alerts.delivery.deadletters import enable_channel, list_dead_letters, requeue, requeue_all
+    from alerts.watchlists import load_watchlists
+    from atalaia.redis_connection import Keys, open_redis
+
     action = args.action
     if action == "test":
         return _test(args, settings)
@@ -87,6 +84,13 @@ def deliveries(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         channel = _one_channel(args)
         if not enable_channel(client, keys, channel):
+            config = load_watchlists(settings.watchlists_path)
+            if channel not in config.channels:
+                known = ", ".join(sorted(config.channels)) or "none defined"
+                raise DeliveriesUsageError(
+                    f"no channel {channel!r} in {config.path} (channels: {known}), "
+                    "and none by that name is disabled"
+                )
             print(f"channel {channel} was not disabled")
             return 0
         waiting = sum(1 for d in list_dead_letters(client, keys, 100_000) if d.channel == channel)
@@ -97,6 +101,8 @@ def deliveries(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _list(client: redis.Redis, keys: Keys, *, as_json: bool) -> int:
+    from alerts.delivery.deadletters import disabled_channels, list_dead_letters
+
     letters = list_dead_letters(client, keys)
     disabled = disabled_channels(client, keys)
     if as_json:
@@ -120,6 +126,11 @@ def _list(client: redis.Redis, keys: Keys, *, as_json: bool) -> int:
 
 
 def _test(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from alerts.delivery import send_sample
+    from alerts.watchlists import load_watchlists
+
     name = _one_channel(args)
     config = load_watchlists(settings.watchlists_path)
     channel = config.channels.get(name)

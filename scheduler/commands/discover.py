@@ -9,19 +9,15 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import redis
-
 from atalaia.errors import AtalaiaError, ConfigError, RedisUnavailable
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect, redact
 from atalaia.settings import Settings
-from crawler import settings as crawl_defaults
-from crawler.catalogue import Catalogue, Outlet, load_catalogue
-from crawler.discovery import FoundLink, Listing, read_listing, verdicts
-from crawler.extraction.errors import ExtractionError
-from crawler.urls import canonical_url
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from crawler.catalogue import Catalogue, Outlet
+    from crawler.discovery import FoundLink, Listing
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -53,6 +49,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def discover(args: argparse.Namespace, settings: Settings) -> int:
+    from crawler import settings as crawl_defaults
+    from crawler.discovery import read_listing, verdicts
+    from crawler.extraction.errors import ExtractionError
+
     catalogue = _catalogue(settings, args.outlet)
     is_url = urlsplit(args.source).scheme in ("http", "https")
     url = args.source if is_url else (args.url or Path(args.source).resolve().as_uri())
@@ -78,6 +78,8 @@ def discover(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _catalogue(settings: Settings, outlet_id: str | None) -> Catalogue | None:
+    from crawler.catalogue import load_catalogue
+
     try:
         return load_catalogue(settings.outlets_path)
     except ConfigError:
@@ -88,6 +90,9 @@ def _catalogue(settings: Settings, outlet_id: str | None) -> Catalogue | None:
 
 def _outlet(catalogue: Catalogue | None, outlet_id: str | None, url: str) -> Outlet:
     """The outlet the source belongs to; a stand-in owning nothing when none does."""
+    from crawler.catalogue import Outlet
+    from crawler.urls import canonical_url
+
     if catalogue is not None:
         if outlet_id:
             return catalogue.select([outlet_id])[0]
@@ -125,6 +130,8 @@ def _file(args: argparse.Namespace, url: str) -> tuple[bytes, str | None, str]:
 
 
 def _section_pattern(outlet: Outlet, url: str) -> str | None:
+    from crawler.urls import canonical_url
+
     wanted = canonical_url(url)
     for section in outlet.sections:
         if canonical_url(section.url) == wanted:
@@ -134,6 +141,9 @@ def _section_pattern(outlet: Outlet, url: str) -> str | None:
 
 def _dedupe_states(settings: Settings, listing: Listing) -> tuple[list[str] | None, str]:
     """What dedupe knows of the takeable links, and where it was asked (or why not)."""
+    import redis
+
+    from atalaia.redis_connection import EmbeddedRedis, Keys, connect, redact
     from crawler.dedupe.seen_urls import SeenUrls
 
     url = settings.redis_url or EmbeddedRedis(settings.data_dir).running_url()

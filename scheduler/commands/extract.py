@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from atalaia.article import Article, NotAnArticle
 from atalaia.errors import ConfigError
 from atalaia.settings import Settings
-from crawler.catalogue import Catalogue, Outlet, load_catalogue
-from crawler.extraction.page import extract_article
-from crawler.extraction.timezones import guess_timezone
-from crawler.urls import canonical_url
-from scheduler.sources import read_source
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from atalaia.article import Article
+    from crawler.catalogue import Catalogue, Outlet
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -35,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def extract(args: argparse.Namespace, settings: Settings) -> int:
+    from atalaia.article import NotAnArticle
+    from crawler.extraction.page import extract_article
+    from crawler.extraction.timezones import guess_timezone
+    from scheduler.sources import read_source
+
     body, url, charset = read_source(args.source, args.url, settings)
     outlet = _outlet_for(args.outlet, url, settings)
     timezone = args.timezone or (outlet.timezone if outlet else guess_timezone(url))
@@ -96,6 +100,8 @@ def _published(article: Article) -> str:
 
 
 def _outlet_for(outlet_id: str | None, url: str, settings: Settings) -> Outlet | None:
+    from crawler.catalogue import load_catalogue
+
     try:
         catalogue = load_catalogue(settings.outlets_path)
     except ConfigError:
@@ -108,6 +114,8 @@ def _outlet_for(outlet_id: str | None, url: str, settings: Settings) -> Outlet |
 
 
 def _outlet_by_host(catalogue: Catalogue, url: str) -> Outlet | None:
+    from crawler.urls import canonical_url
+
     host = urlsplit(canonical_url(url)).netloc
     for outlet in catalogue:
         addresses = [outlet.homepage, *outlet.feeds, *outlet.sitemaps]

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
-
-from alerts.active_watchlists import ActiveWatchlists, rule_for
-from alerts.matching import Matcher, RuleError, WatchlistMatch, WatchlistRule, compile_watchlists
-from atalaia.article import Article, NotAnArticle
 from atalaia.errors import AtalaiaError
 from atalaia.settings import Settings
-from crawler.extraction.page import extract_article
-from crawler.extraction.timezones import guess_timezone
-from scheduler.sources import read_source
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from rich.console import Console
+
+    from alerts.matching import Matcher, WatchlistMatch
+    from atalaia.article import Article
 
 
 class BadQuery(AtalaiaError):
@@ -47,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def match(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+
+    from scheduler.sources import read_source
+
     matcher = _matcher(args, settings)
     body, url, charset = read_source(args.source, args.url, settings)
     article = _article(body, url, charset)
@@ -59,6 +61,9 @@ def match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
+    from alerts.active_watchlists import ActiveWatchlists, rule_for
+    from alerts.matching import compile_watchlists
+
     if args.watchlist is not None:
         config = ActiveWatchlists(settings.watchlists_path).current.config
         chosen = [w for w in config.watchlists if w.id == args.watchlist]
@@ -71,18 +76,33 @@ def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:
 
 def compile_query(query: str) -> Matcher:
     """A matcher for one query; BadQuery (with a caret under the column) when it is wrong."""
+    from alerts.matching import RuleError, WatchlistRule, compile_watchlists
+
     try:
         return compile_watchlists([WatchlistRule(id="query", name=query, query=query)])
     except RuleError as exc:
         error = exc.query_error
         if error is None:
             raise BadQuery(f"bad query: {exc.message}") from None
-        pointer = " " * (error.column - 1) + "^"
-        raise BadQuery(f"bad query: {error}\n  {error.query}\n  {pointer}") from None
+        text, pointer = _excerpt(error.query, error.column)
+        raise BadQuery(f"bad query: {error}\n  {text}\n  {pointer}") from None
+
+
+def _excerpt(query: str, column: int, width: int = 72) -> tuple[str, str]:
+    """The part of `query` around `column` (all of it when short) and a '^' under it."""
+    start = max(0, min(column - 1 - width // 2, len(query) - width))
+    end = min(len(query), start + width)
+    before = "…" if start else ""
+    after = "…" if end < len(query) else ""
+    return before + query[start:end] + after, " " * (len(before) + column - 1 - start) + "^"
 
 
 def _article(body: bytes, url: str, charset: str | None) -> Article:
     """The article in HTML, extracted; plain text is the body of an untitled article."""
+    from atalaia.article import Article, NotAnArticle
+    from crawler.extraction.page import extract_article
+    from crawler.extraction.timezones import guess_timezone
+
     text = body.decode(charset or "utf-8", errors="replace")
     if not _looks_like_html(text):
         return Article(url=url, outlet="", title="", body=text)
@@ -102,6 +122,8 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _print(found: list[WatchlistMatch], console: Console) -> None:
+    from rich.text import Text
+
     if not found:
         console.print("no match")
         return

@@ -6,17 +6,9 @@ import argparse
 import json
 from datetime import UTC, datetime, timedelta
 
-from rich.console import Console
-
-from alerts.active_watchlists import ActiveWatchlists
-from alerts.archive import Archive
-from alerts.delivery.drain import drain_queued
-from alerts.replay import replay
 from atalaia.durations import parse_duration
 from atalaia.errors import AtalaiaError
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from scheduler.commands.crawl import print_deliveries
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -41,6 +33,15 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> int:
         since = timedelta(seconds=parse_duration(args.since))
     except ValueError as exc:
         raise AtalaiaError(f"--since: {exc}") from None
+    from rich.console import Console
+
+    from alerts.active_watchlists import ActiveWatchlists
+    from alerts.archive import Archive
+    from alerts.delivery.drain import drain_queued
+    from alerts.replay import replay
+    from atalaia.redis_connection import Keys, open_redis
+    from scheduler.commands.crawl import print_deliveries
+
     watchlists = ActiveWatchlists(settings.watchlists_path).current
     keys = Keys(settings.redis_prefix)
     with open_redis(settings.redis_url, settings.data_dir) as service:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
-from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from atalaia.errors import AtalaiaError
 from atalaia.settings import Settings
+
+if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable
 
 log = logging.getLogger("atalaia.daemon")
 
@@ -38,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--log-format", choices=["text", "json"], default="text", help="log lines as text or JSON"
     )
     parser.add_argument(
+        "--verbose", "-v", action="store_true",
+        help="log at DEBUG, with Scrapy's own failure lines and tracebacks",
+    )  # fmt: skip
+    parser.add_argument(
         "--crawl-concurrency", type=int, default=4, metavar="N",
         help="outlets crawled at once by this process (default 4)",
     )  # fmt: skip
@@ -45,10 +50,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import signal
+
     install_asyncio_reactor()
     from scheduler.logs import configure_logging
 
-    configure_logging(args.log_format)
+    configure_logging(
+        args.log_format, logging.DEBUG if args.verbose else logging.INFO, verbose=args.verbose
+    )
     from scheduler.web.address import parse_address
     from scheduler.web.security import require_token
 

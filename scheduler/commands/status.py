@@ -1,6 +1,9 @@
 """`atalaia status`: per-outlet health, queue depths, dead letters and disabled channels.
 
-Read-only: it reads what the daemon and `atalaia crawl` keep in Redis.
+Read-only: it reads what the daemon and `atalaia crawl` keep in Redis. The table fits
+the terminal: from 120 columns it has every column and the last error in a column of
+its own; narrower (80 columns, or piped), fewer columns, and each outlet's last error
+on a line of its own below the table, cut to the width.
 """
 
 from __future__ import annotations
@@ -10,20 +13,23 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import redis
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
-from crawler.catalogue import Outlet, load_catalogue
-from crawler.outlet_health import OutletHealth, read_outlet_health
-from crawler.source_health import EMPTY_PASSES_WARNING, SourceWarning, read_source_warnings
-from scheduler.metrics import Queues, read_queues
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    import redis
+    from rich.console import Console
+
+    from atalaia.redis_connection import Keys
+    from crawler.catalogue import Outlet
+    from crawler.outlet_health import OutletHealth
+    from crawler.source_health import SourceWarning
+    from scheduler.metrics import Queues
+
+WIDE = 120
+"""Columns from which the last error gets a column of its own."""
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -88,6 +94,12 @@ class Status:
 
 
 def status(args: argparse.Namespace, settings: Settings) -> int:
+    import redis
+    from rich.console import Console
+
+    from atalaia.redis_connection import Keys, open_redis
+    from crawler.catalogue import load_catalogue
+
     catalogue = load_catalogue(settings.outlets_path)
     keys = Keys(settings.redis_prefix)
     with open_redis(settings.redis_url, settings.data_dir) as service:
@@ -103,6 +115,10 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def read_status(client: redis.Redis, keys: Keys, outlets: Sequence[Outlet], now: float) -> Status:
+    from crawler.outlet_health import read_outlet_health
+    from crawler.source_health import read_source_warnings
+    from scheduler.metrics import read_queues
+
     healths = read_outlet_health(client, keys, [(o.id, o.zone) for o in outlets], now)
     next_runs = _next_runs(client, keys, [o.id for o in outlets])
     warnings = read_source_warnings(client, keys, [o.id for o in outlets])
@@ -136,31 +152,74 @@ STATE_STYLE = {"ok": "green", "failing": "red", "never": "yellow", "disabled": "
 
 
 def print_status(report: Status, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    wide = console.width >= WIDE
     table = Table(title=f"Outlets ({len(report.outlets)})", title_justify="left")
     table.add_column("outlet", no_wrap=True)  # ids are what users type: never cut them
-    for title in ("state", "last crawl", "last success", "stories today"):
-        table.add_column(title, justify="right" if title == "stories today" else "left")
-    table.add_column("errors", justify="right")
-    table.add_column("refused", justify="right")  # last pass's non-articles (--json: by reason)
-    table.add_column("next run")
-    table.add_column("last error", overflow="fold")
+    table.add_column("state", no_wrap=True)
+    table.add_column("last crawl", no_wrap=True)
+    if wide:
+        table.add_column("last success", no_wrap=True)
+    table.add_column("today", justify="right", no_wrap=True)
+    table.add_column("errors", justify="right", no_wrap=True)
+    table.add_column("refused", justify="right", no_wrap=True)  # non-articles, last pass
+    if wide:
+        table.add_column("blocked", justify="right", no_wrap=True)  # egress refusals
+    table.add_column("next run", no_wrap=True)
+    if wide:
+        table.add_column("last error", overflow="fold")
     now = report.now
     for entry in report.outlets:
         health = entry.health
         errors = health.last_pass_errors
-        table.add_row(
+        cells: list[str | Text] = [
             entry.outlet.id,
             Text(entry.state, style=STATE_STYLE.get(entry.state, "")),
             _ago(health.last_crawl, now),
-            _ago(health.last_success, now),
-            str(health.stories_today),
-            Text(str(errors), style="red" if errors else ""),
-            str(sum(entry.refused.values())),
-            _until(entry.next_run, now),
-            Text(health.last_error or "-", style="red" if entry.state == "failing" else "dim"),
-        )
+        ]
+        if wide:
+            cells.append(_ago(health.last_success, now))
+        cells += [str(health.stories_today), Text(str(errors), style="red" if errors else "")]
+        cells.append(str(sum(entry.refused.values())))
+        if wide:
+            cells.append(str(_blocked(health)))
+        cells.append(_until(entry.next_run, now))
+        if wide:
+            style = "red" if entry.state == "failing" else "dim"
+            cells.append(Text(health.last_error or "-", style=style))
+        table.add_row(*cells)
     console.print(table)
+    if not wide:
+        _print_notes(report, console)
     _print_source_warnings(report, console)
+    _print_queues(report, console)
+
+
+def _print_notes(report: Status, console: Console) -> None:
+    """Below a narrow table: each outlet's last error and refusals, one line each."""
+    from rich.text import Text
+
+    for entry in report.outlets:
+        health = entry.health
+        notes: list[tuple[str, str]] = []
+        if health.last_error and entry.state == "failing":
+            notes.append((health.last_error, "red"))
+        blocked = _blocked(health)
+        if blocked:
+            notes.append((f"{blocked} requests refused by the egress policy in the last pass", ""))
+        for note, style in notes:
+            line = Text(f"  {entry.outlet.id}: ", style="bold")
+            room = max(20, console.width - len(line))
+            line.append(_middle_cut(" ".join(note.split()), room), style=style)
+            console.print(line, no_wrap=True, crop=True, highlight=False)
+
+
+def _print_queues(report: Status, console: Console) -> None:
+    from rich.text import Text
+
+    now = report.now
     queues = report.queues
     jobs, alerts = queues.crawl_jobs, queues.alerts
     console.print(
@@ -168,7 +227,7 @@ def print_status(report: Status, console: Console) -> None:
     )
     console.print(
         f"Alerts: {alerts.length} in the stream, {alerts.pending} in progress "
-        f"(group {alerts.group}), {queues.retries} waiting for a retry"
+        f"(group {alerts.group}), {queues.retries} waiting to retry"
     )
     letters = f"Dead letters: {queues.dead_letters}"
     if queues.dead_letters:
@@ -187,8 +246,25 @@ def print_status(report: Status, console: Console) -> None:
         )  # fmt: skip
 
 
+def _middle_cut(text: str, width: int) -> str:
+    """`text` in `width` characters: what is cut is the middle (a URL, most often), so
+    the reason at the end of "URL: reason" stays."""
+    if len(text) <= width:
+        return text
+    tail = width // 2
+    return text[: width - tail - 1] + "…" + text[-tail:]
+
+
+def _blocked(health: OutletHealth) -> int:
+    return int(health.last_summary.get("egress_refused", 0) or 0)
+
+
 def _print_source_warnings(report: Status, console: Console) -> None:
     """Sources that gave nothing for several passes in a row, with the reason."""
+    from rich.text import Text
+
+    from crawler.source_health import EMPTY_PASSES_WARNING
+
     warned = [(entry.outlet.id, w) for entry in report.outlets for w in entry.source_warnings]
     if not warned:
         return

@@ -6,18 +6,17 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import redis
-from rich.console import Console
-
-from alerts.history import History, KeptStory
-from atalaia.article import Article
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import Keys, open_redis
 from atalaia.settings import Settings
 from scheduler.commands.alerts import add_filters, limit_of, since_of
-from scheduler.commands.match import compile_query
-from scheduler.listing import print_line, story_line
+
+if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
+    from rich.console import Console
+
+    from alerts.history import KeptStory
+    from atalaia.article import Article
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -39,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def stories_command(args: argparse.Namespace, settings: Settings) -> int:
+    import redis
+    from rich.console import Console
+
+    from alerts.history import History
+    from atalaia.redis_connection import Keys, open_redis
+    from scheduler.listing import print_line, story_line
+
     matching = _matching(args.query, args.outlet)
     keys = Keys(settings.redis_prefix)
     now = time.time()
@@ -75,6 +81,8 @@ def stories_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _matching(query: str | None, outlet: str | None) -> Callable[[Article], bool]:
+    from scheduler.commands.match import compile_query
+
     matcher = compile_query(query) if query else None
 
     def accepts(article: Article) -> bool:
@@ -86,6 +94,8 @@ def _matching(query: str | None, outlet: str | None) -> Callable[[Article], bool
 
 
 def _emit(kept: KeptStory, args: argparse.Namespace, console: Console, settings: Settings) -> None:
+    from scheduler.listing import print_line, story_line
+
     if args.json:
         print(json.dumps(kept.to_dict(), ensure_ascii=False), flush=True)
     else:

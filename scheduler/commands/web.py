@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
-import signal
 
-import redis
-
-from alerts.active_watchlists import ActiveWatchlists
-from atalaia.redis_connection import Keys, open_redis, redact
 from atalaia.settings import Settings
-from crawler.catalogue import load_catalogue
 from scheduler.commands.run import add_web_options
 
 log = logging.getLogger("atalaia.web")
@@ -38,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def web(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from scheduler.logs import configure_logging
     from scheduler.web.address import parse_address
     from scheduler.web.security import require_token
@@ -50,6 +45,14 @@ def web(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings, address: tuple[str, int]) -> None:
+    import asyncio
+    import signal
+
+    import redis
+
+    from alerts.active_watchlists import ActiveWatchlists
+    from atalaia.redis_connection import Keys, open_redis, redact
+    from crawler.catalogue import load_catalogue
     from scheduler.metrics import Metrics
     from scheduler.web.launch import start_web
 

@@ -134,3 +134,23 @@ def test_check_command_prints_the_plan(tmp_path: Path) -> None:
     assert "r7" in result.stdout and "every 5m" in result.stdout
     assert "cron */10 6-23 * * *" in result.stdout
     assert "coreia-russia" in result.stdout
+
+
+def test_check_explains_how_disabled_outlets_are_marked(tmp_path: Path) -> None:
+    path = tmp_path / "outlets.yaml"
+    path.write_text(
+        "outlets:\n"
+        "  - {id: folha, name: Folha, feeds: ['https://f.example/rss']}\n"
+        "  - {id: velho, name: Velho, enabled: false}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "scheduler.cli", "check", "--outlets", str(path),
+         "--watchlists", str(ROOT / "watchlists.yaml")],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("2 outlets, 1 enabled")
+    assert lines[1].startswith("  ('-' before an id: disabled by 'enabled: false' in the catalogue")
+    assert lines[2].startswith("    folha ") and lines[3].startswith("  - velho ")

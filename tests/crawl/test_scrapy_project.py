@@ -42,3 +42,25 @@ def test_scrapy_crawl_one_outlet_of_a_catalogue(
     crawled = {s.article.canonical_url for s in stories(redis_client, keys)}
     expected = {a.canonical_url for a in newsroom.expected("folha-interior", listed_only=True)}
     assert crawled == expected
+
+
+def test_scrapy_crawl_reads_the_atalaia_environment(
+    newsroom: Newsroom, newsroom_catalogue: Path, redis_url: str, redis_client: redis.Redis,
+    keys: Keys, tmp_path: Path,
+) -> None:  # fmt: skip
+    """ATALAIA_REDIS_URL and the other ATALAIA_* variables apply as they do to `atalaia`."""
+    env = {
+        "ATALAIA_OUTLETS": str(newsroom_catalogue),
+        "ATALAIA_REDIS_URL": redis_url,
+        "ATALAIA_REDIS_PREFIX": keys.prefix,
+        "ATALAIA_SITEMAP_WINDOW": "3650d",
+        "ATALAIA_DATA_DIR": str(tmp_path / "var"),
+    }
+    result = scrapy(
+        "crawl", "outlet", "-a", "outlet=portal-rede", "-s", "LOG_LEVEL=WARNING", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    crawled = {s.article.canonical_url for s in stories(redis_client, keys)}
+    expected = {a.canonical_url for a in newsroom.expected("portal-rede", listed_only=True)}
+    assert crawled == expected
+    assert not (tmp_path / "var" / "redis").exists(), "an embedded Redis was started instead"

@@ -110,3 +110,32 @@ def test_test_sends_a_sample_and_reports_the_answer(
         assert secret not in out
         with pytest.raises(AtalaiaError, match="no channel 'outro'"):
             run(["deliveries", "test", "outro", "--watchlists", str(watchlists)], capsys)
+
+
+def test_unknown_dead_letters_and_channels_are_clear_errors(
+    redis_client: redis.Redis, redis_url: str, keys: Keys, tmp_path: Path
+) -> None:
+    from tests.crawl.crawling import atalaia
+
+    watchlists = tmp_path / "watchlists.yaml"
+    watchlists.write_text(
+        "channels:\n  equipe:\n    type: webhook\n    url: https://h.example/x\n", "utf-8"
+    )
+    for missing in ("UNKNOWN-ID", "1-1", "99999999999999-0"):
+        retry = atalaia("deliveries", "retry", missing, redis_url=redis_url, keys=keys)
+        assert retry.returncode == 2, retry.stderr
+        assert retry.stderr == f"atalaia: error: no dead letter with id {missing}\n"
+    enable = atalaia(
+        "deliveries", "enable", "UNKNOWN", "--watchlists", str(watchlists),
+        redis_url=redis_url, keys=keys,
+    )  # fmt: skip
+    assert enable.returncode == 2
+    assert enable.stderr == (
+        f"atalaia: error: no channel 'UNKNOWN' in {watchlists} (channels: equipe), "
+        "and none by that name is disabled\n"
+    )
+    known = atalaia(
+        "deliveries", "enable", "equipe", "--watchlists", str(watchlists),
+        redis_url=redis_url, keys=keys,
+    )  # fmt: skip
+    assert known.returncode == 0 and known.stdout == "channel equipe was not disabled\n"

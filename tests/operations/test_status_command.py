@@ -164,3 +164,47 @@ def test_status_without_redis_exits_2_with_a_message(catalogue: Path, keys: Keys
     assert result.stderr.startswith("atalaia: error: cannot reach Redis at redis://127.0.0.1:1")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_status_fits_80_columns_and_stays_a_table_when_piped(
+    redis_client: redis.Redis, redis_url: str, keys: Keys
+) -> None:
+    """The shipped catalogue (about 50 outlets), some failing with long errors, at 80
+    columns."""
+    from tests.crawl.crawling import ROOT
+
+    now = time.time()
+    failing = ["folha", "correio-braziliense", "expresso-das-ilhas", "sputnik-brasil"]
+    for outlet in failing:
+        long_error = (
+            f"https://{outlet}.example/feeds/rss/ultimas-noticias.xml: " + "timed out " * 12
+        )
+        redis_client.hset(
+            keys("outlet", outlet),
+            mapping={
+                "last_crawl": now - 60, "last_success": now - 86400 * 3,
+                "last_error": long_error,
+                "last_summary": json.dumps({"errors": 7, "egress_refused": 2}),
+            },
+        )  # fmt: skip
+    result = atalaia(
+        "status", "--outlets", str(ROOT / "seeds" / "outlets.yaml"),
+        redis_url=redis_url, keys=keys, env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    from crawler.catalogue import load_catalogue
+
+    count = len(load_catalogue(ROOT / "seeds" / "outlets.yaml"))
+    rows = [line for line in lines if line.startswith("│")]
+    assert len(rows) == count, "one row per outlet"
+    assert len(lines) < count + 30
+    for outlet in failing:
+        row = next(r for r in rows if r.split()[1] == outlet)
+        assert "failing" in row and " 7 " in row
+        note = next(line for line in lines if line.startswith(f"  {outlet}: "))
+        assert note.startswith(f"  {outlet}: https://") and note.endswith("timed out")
+        assert "…" in note
+    assert "2 requests refused by the egress policy" in result.stdout
+    assert "Dead letters: 0" in result.stdout
