@@ -164,8 +164,8 @@ def print_status(report: Status, console: Console) -> None:
         table.add_column("last success", no_wrap=True)
     table.add_column("today", justify="right", no_wrap=True)
     table.add_column("errors", justify="right", no_wrap=True)
-    table.add_column("refused", justify="right", no_wrap=True)  # non-articles, last pass
     if wide:
+        table.add_column("refused", justify="right", no_wrap=True)  # non-articles, last pass
         table.add_column("blocked", justify="right", no_wrap=True)  # egress refusals
     table.add_column("next run", no_wrap=True)
     if wide:
@@ -182,9 +182,8 @@ def print_status(report: Status, console: Console) -> None:
         if wide:
             cells.append(_ago(health.last_success, now))
         cells += [str(health.stories_today), Text(str(errors), style="red" if errors else "")]
-        cells.append(str(sum(entry.refused.values())))
         if wide:
-            cells.append(str(_blocked(health)))
+            cells += [str(sum(entry.refused.values())), str(_blocked(health))]
         cells.append(_until(entry.next_run, now))
         if wide:
             style = "red" if entry.state == "failing" else "dim"

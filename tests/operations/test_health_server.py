@@ -184,7 +184,9 @@ def test_garbage_silent_and_slow_clients_do_not_hang_the_server() -> None:
         # meanwhile everyone else is served
         assert (await get(base, "/healthz")).status_code == 200
         assert (await raw(base, b"\x00\xff garbage \r\n\r\n")).startswith(b"HTTP/1.1 400 ")
-        assert (await raw(base, b"GET /healthz HTTP/1.0\r\n\r\n")).startswith(b"HTTP/1.1 200 ")
+        # HTTP/1.0: the server answers, then closes (a half-closed client may get nothing)
+        answer = await raw(base, b"GET /healthz HTTP/1.0\r\n\r\n", close=False)
+        assert answer.startswith(b"HTTP/1.1 200 ")
         assert (await raw(base, b"")) == b""
         too_long = b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n"
         assert (await raw(base, too_long)).startswith(b"HTTP/1.1 400 ")  # h11's limit: 16 KiB
