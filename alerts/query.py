@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from alerts.normalize import tokenize
+from atalaia.errors import AtalaiaError
 
 __all__ = [
     "FIELDS",
@@ -68,7 +69,7 @@ MAX_DEPTH = 32
 _FIELD = re.compile(r"([A-Za-z]+):")
 
 
-class QueryError(ValueError):
+class QueryError(AtalaiaError):
     """A query that cannot be parsed.
 
     `column` is 1-based; `str(error)` reads like "unclosed quote at column 7".

@@ -7,10 +7,16 @@ here are about feeds, sitemaps and dates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+from atalaia.errors import AtalaiaError, ExitCode
 
 
-class ExtractionError(Exception):
-    """Base class for every error raised while turning bytes into data."""
+class ExtractionError(AtalaiaError):
+    """Base class for every error raised while turning bytes into data: the source
+    gives nothing usable."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.NOTHING
 
 
 @dataclass(frozen=True)
