@@ -65,7 +65,7 @@ class Alert:
         return "alert_" + digest.hexdigest()
 
     def payload(self) -> dict[str, Any]:
-        """The body of a `format: standard` webhook (README, "Alerts")."""
+        """The body of a `format: standard` webhook (docs/delivery.md)."""
         article = self.article
         return {
             "type": "watchlist.match",

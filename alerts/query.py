@@ -1,7 +1,6 @@
 """The watchlist query language, parsed into a small tree.
 
-The syntax is fixed by DESIGN.md and documented, with examples, in
-docs/query-syntax.md:
+The syntax is documented, with examples, in docs/query-syntax.md:
 
     Rússia                  a whole word, whatever its case and accents
     "Coreia do Norte"       a phrase (also “…” and «…»)

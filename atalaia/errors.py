@@ -12,17 +12,20 @@ turns one into a message and an exit status, the error's `exit_code`:
     ├── QueryError         alerts.query: a query that cannot be parsed (query, column)
     ├── RuleError          alerts.matching: a watchlist that cannot be compiled (rule id,
     │                      location ("terms", 2), the QueryError behind it)
+    ├── UnknownOutlet      crawler.catalogue: an outlet id the catalogue does not have
     ├── UnknownWatchlist   alerts.replay: a watchlist id the file does not have
     ├── DeadLetterNotFound alerts.delivery.deadletters: no dead letter has that id
     ├── UnsendableMail     alerts.delivery.mail_message: a channel's settings cannot make
     │                      a mail (the dispatcher dead-letters it: no retry can help)
+    ├── InvalidAddress     scheduler.web.address: a listening address that is not HOST:PORT
     ├── TokenRequired      scheduler.web.security: a public address without a web token
     ├── NotAnArticle       atalaia.article, exit 1 (NOTHING): a homepage, a section page...
     └── ExtractionError    crawler.extraction.errors, exit 1 (NOTHING): a feed or sitemap
                            that gives nothing usable (FeedError, SitemapError, DateError)
 
-The commands add their own for arguments that do not fit together (BadQuery,
-DeliveriesUsageError, NothingReached); each is listed with its command.
+The commands add their own, each defined with its command: BadQuery and
+DeliveriesUsageError (exit 2) for arguments that do not fit, NothingReached (exit 1)
+when a crawl reaches no outlet.
 """
 
 from __future__ import annotations
