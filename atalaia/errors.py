@@ -21,7 +21,8 @@ turns one into a message and an exit status, the error's `exit_code`:
     ├── TokenRequired      scheduler.web.security: a public address without a web token
     ├── NotAnArticle       atalaia.article, exit 1 (NOTHING): a homepage, a section page...
     └── ExtractionError    crawler.extraction.errors, exit 1 (NOTHING): a feed or sitemap
-                           that gives nothing usable (FeedError, SitemapError, DateError)
+                           that gives nothing usable (SourceError: FeedError and
+                           SitemapError; DateError)
 
 The commands add their own, each defined with its command: BadQuery and
 DeliveriesUsageError (exit 2) for arguments that do not fit, NothingReached (exit 1)

@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import redis.asyncio as aioredis
@@ -42,32 +42,25 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+@dataclass(kw_only=True, eq=False)
 class Courier:
-    def __init__(
-        self,
-        client: aioredis.Redis,
-        keys: Keys,
-        store: DeliveryStore,
-        stats: DeliveryStats,
-        clock: Callable[[], float],
-        *,
-        channel_concurrency: int,
-        channel_backlog: int,
-        redis_patience: float,
-        on_delivered: Callable[[Alert, str, float], None] | None = None,
-    ) -> None:
-        self.client = client
-        self.keys = keys
-        self.store = store
-        self.stats = stats
-        self.clock = clock
-        self.channel_backlog = channel_backlog
-        self.redis_patience = redis_patience
-        self.on_delivered = on_delivered
-        self.routes: Mapping[str, Route] = {}
-        self.disabled: set[str] = set()  # channels that answered 410 Gone
+    """Delivers one alert to one channel at a time, any number at once (see above)."""
+
+    client: aioredis.Redis
+    keys: Keys
+    store: DeliveryStore
+    stats: DeliveryStats
+    clock: Callable[[], float]
+    channel_concurrency: int  # attempts in flight per channel
+    channel_backlog: int  # attempts waiting per channel before new ones are put off
+    redis_patience: float  # how long recording an outcome waits for Redis
+    on_delivered: Callable[[Alert, str, float], None] | None = None
+    routes: Mapping[str, Route] = field(default_factory=dict)  # by channel name
+    disabled: set[str] = field(default_factory=set)  # channels that answered 410 Gone
+
+    def __post_init__(self) -> None:
         self._per_channel: dict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(channel_concurrency)
+            lambda: asyncio.Semaphore(self.channel_concurrency)
         )
         self._waiting: dict[str, int] = defaultdict(int)
 

@@ -1,13 +1,13 @@
 """The dispatcher: reads the alert stream and delivers each alert to its channels.
 
 Any number of dispatchers share the stream through the consumer group
-"dispatchers". Each alert goes to each of its channels through the courier
-(alerts.delivery.courier), which knows channels only by their routes
-(alerts.delivery.senders). For each alert, every channel ends in one of four states kept in
-Redis (see `store`): delivered, dead-lettered, scheduled for a retry (the
-`delivery:retries` sorted set, so a retry hours away never holds the stream
-entry), or held for a digest mail. Only then is the entry acknowledged and
-deleted. A dispatcher that dies leaves its entries pending; another claims them
+"dispatchers". The courier (alerts.delivery.courier) takes each alert to each of
+its channels, which it knows only by their routes (alerts.delivery.senders): no
+part of the dispatcher knows a webhook from a mail. For each alert, every channel
+ends in one of four states kept in Redis (see `store`): delivered, dead-lettered,
+scheduled for a retry (the `delivery:retries` sorted set, so a retry hours away
+never holds the stream entry), or held for a digest. Only then is the entry
+acknowledged and deleted. A dispatcher that dies leaves its entries pending; another claims them
 (XAUTOCLAIM) once they have been idle for `claim_idle`, and in-flight retries
 fall due again when their lease (`retry_lease`) runs out. A live dispatcher
 keeps resetting the idle time of entries it is still working on.
@@ -108,7 +108,7 @@ class Dispatcher:
             http=http,
         )
         self.courier = Courier(
-            client, keys, self.store, self.stats, clock,
+            client=client, keys=keys, store=self.store, stats=self.stats, clock=clock,
             channel_concurrency=self.options.channel_concurrency,
             channel_backlog=self.options.channel_backlog,
             redis_patience=self.options.redis_patience,

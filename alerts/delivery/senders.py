@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
@@ -58,31 +58,23 @@ class Route:
     digest: DigestPolicy | None = None  # None: every alert goes out on its own
 
 
+@dataclass(kw_only=True, eq=False)
 class SenderRegistry:
     """Builds the routes of the configured channels, and owns what their senders share.
 
     Each webhook channel has an HTTP client of its own, its pool as large as the
     channel's concurrency (httpx's pool costs grow with its size, and a slow channel
     keeps to its own); a client given as `http` serves them all. Mail channels share
-    `mailer`. Use as `async with SenderRegistry(...)`, or call `aclose()`.
+    `mailer`. `message_id(alert id, channel)` names each webhook message. Use as
+    `async with SenderRegistry(...)`, or call `aclose()`.
     """
 
-    def __init__(
-        self,
-        *,
-        webhook_timeouts: WebhookTimeouts,
-        mailer: Mailer,
-        max_connections: int = 100,
-        http: httpx.AsyncClient | None = None,
-        message_id: Callable[[str, str], str] = webhook_id,
-    ) -> None:
-        """`message_id(alert id, channel)`: the `webhook-id` of each message."""
-        self.webhook_timeouts = webhook_timeouts
-        self.mailer = mailer
-        self.max_connections = max_connections
-        self.message_id = message_id
-        self._shared_http = http
-        self._http: dict[str, httpx.AsyncClient] = {}
+    webhook_timeouts: WebhookTimeouts
+    mailer: Mailer
+    max_connections: int = 100
+    http: httpx.AsyncClient | None = None
+    message_id: Callable[[str, str], str] = webhook_id
+    _clients: dict[str, httpx.AsyncClient] = field(default_factory=dict, init=False)
 
     async def __aenter__(self) -> SenderRegistry:
         return self
@@ -91,7 +83,7 @@ class SenderRegistry:
         await self.aclose()
 
     async def aclose(self) -> None:
-        clients, self._http = list(self._http.values()), {}
+        clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
 
@@ -122,11 +114,11 @@ class SenderRegistry:
         return Route(name, mail, schedule, digest)
 
     def _client(self, name: str) -> httpx.AsyncClient:
-        if self._shared_http is not None:
-            return self._shared_http
-        client = self._http.get(name)
+        if self.http is not None:
+            return self.http
+        client = self._clients.get(name)
         if client is None:
-            client = self._http[name] = new_http_client(
+            client = self._clients[name] = new_http_client(
                 self.webhook_timeouts, max_connections=self.max_connections
             )
         return client

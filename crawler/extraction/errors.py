@@ -20,25 +20,27 @@ class ExtractionError(AtalaiaError):
 
 
 @dataclass(frozen=True)
-class FeedError(ExtractionError):
+class SourceError(ExtractionError):
+    """The document at `url` is not a usable `kind` of source, for `reason`."""
+
+    kind: ClassVar[str] = "source"
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: not a {self.kind} ({self.reason})"
+
+
+class FeedError(SourceError):
     """The document at `url` is not a usable RSS, RDF or Atom feed."""
 
-    url: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: not a feed ({self.reason})"
+    kind = "feed"
 
 
-@dataclass(frozen=True)
-class SitemapError(ExtractionError):
+class SitemapError(SourceError):
     """The document at `url` is not a usable sitemap or sitemap index."""
 
-    url: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: not a sitemap ({self.reason})"
+    kind = "sitemap"
 
 
 @dataclass(frozen=True)
