@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from alerts.alert import Alert, AlertMatch
+from alerts.alert import Alert
 from alerts.matching import Matcher, RuleError, WatchlistRule, compile_watchlists
 from alerts.watchlists import Watchlist, WatchlistsConfig, load_watchlists
 from atalaia.errors import AtalaiaError, ConfigError, ConfigErrors
@@ -51,11 +51,7 @@ def compile_config(config: WatchlistsConfig) -> Matcher:
 
 
 def _rule_error(document: YamlDocument, index: int, error: RuleError) -> ConfigError:
-    location: list[str | int] = ["watchlists", index]
-    name, _, position = error.entry.partition("[")
-    location.append(name)
-    if position:
-        location.append(int(position.rstrip("]")))
+    location = ("watchlists", index, *error.location)
     query_error = error.query_error
     if query_error is None:
         return document.error(location, error.message)
@@ -91,9 +87,7 @@ class Compiled:
                     watchlist_name=match.name,
                     story_id=story.id,
                     article=story.article,
-                    matches=tuple(
-                        AlertMatch(h.term, h.field, h.snippet, h.start, h.end) for h in match.hits
-                    ),
+                    matches=match.hits,
                     created_at=now,
                     channels=watchlist.notify,
                     also_in=story.also_in,

@@ -12,31 +12,39 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atalaia.article import Article
 from atalaia.story import Copy
 
+if TYPE_CHECKING:
+    from alerts.query import FieldName
+
 
 @dataclass(frozen=True, slots=True)
-class AlertMatch:
-    """One term that hit: in which field, and the sentence around it.
+class Hit:
+    """One term found in one field, with the sentence around it: what the matcher
+    reports and what an alert carries to its channels.
 
-    `snippet[start:end]` is the hit itself, so each channel can mark it its own way.
+    `snippet` is the text as written (whitespace runs collapsed, cut at word
+    boundaries with "…"); the hit is `snippet[start:end]`, so each renderer can
+    mark it its own way, or use `marked()`.
     """
 
     term: str
-    field: str
+    field: FieldName
     snippet: str
     start: int = 0
     end: int = 0
 
-    def marked(self, before: str = "**", after: str = "**") -> str:
-        return self.snippet[: self.start] + before + self.hit + after + self.snippet[self.end :]
-
     @property
     def hit(self) -> str:
+        """The words that matched, as written."""
         return self.snippet[self.start : self.end]
+
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        """The snippet with the hit between `before` and `after`."""
+        return self.snippet[: self.start] + before + self.hit + after + self.snippet[self.end :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +54,7 @@ class Alert:
     watchlist_name: str
     story_id: str
     article: Article
-    matches: tuple[AlertMatch, ...]
+    matches: tuple[Hit, ...]
     created_at: datetime
     channels: tuple[str, ...] = ()
     also_in: tuple[Copy, ...] = field(default=())
@@ -57,7 +65,7 @@ class Alert:
         return "alert_" + digest.hexdigest()
 
     def payload(self) -> dict[str, Any]:
-        """The body of a `format: standard` webhook, as DESIGN.md fixes it."""
+        """The body of a `format: standard` webhook (docs/delivery.md)."""
         article = self.article
         return {
             "type": "watchlist.match",
@@ -106,7 +114,7 @@ class Alert:
             watchlist_name=data["watchlist"]["name"],
             story_id=data["story_id"],
             article=Article.from_dict(data["article"]),
-            matches=tuple(AlertMatch(**m) for m in data["matches"]),
+            matches=tuple(Hit(**m) for m in data["matches"]),
             created_at=datetime.fromisoformat(data["created_at"]),
             channels=tuple(data.get("channels", ())),
             also_in=tuple(Copy(c["outlet"], c["url"]) for c in data.get("also_in", ())),

@@ -21,6 +21,7 @@ from alerts.delivery.keys import DeliveryKeys
 from alerts.delivery.store import DEAD, DELIVERED, DIGEST, RETRY
 from atalaia.article import Article
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text, texts
 from atalaia.story import Copy, Story, also_in_key
 
 PENDING = "pending"
@@ -147,7 +148,7 @@ class History:
             pipe.zrevrangebyscore(index, "+inf", low, start=offset, num=limit)
             pipe.zcount(index, low, "+inf")
             ids, total = pipe.execute()
-        return AlertPage(self.alerts_by_id(_texts(ids)), int(total), offset, limit)
+        return AlertPage(self.alerts_by_id(texts(ids)), int(total), offset, limit)
 
     def alerts_since(
         self, chosen: AlertFilter, after: float, seen: Iterable[str], *, now: float
@@ -156,7 +157,7 @@ class History:
         following: alerts of one story share their creation time)."""
         index = self.k.alerts(chosen.watchlist, chosen.outlet)
         low = max(after, self._low(chosen.since, now))
-        ids = _texts(self.client.zrangebyscore(index, low, "+inf", start=0, num=500))
+        ids = texts(self.client.zrangebyscore(index, low, "+inf", start=0, num=500))
         skip = set(seen)
         return self.alerts_by_id([i for i in ids if i not in skip])
 
@@ -237,7 +238,7 @@ class History:
     def stream_position(self) -> str:
         """The id of the newest story in the stream now ("0-0" when empty)."""
         newest: Any = self.client.xrevrange(self.k.stream, "+", "-", count=1)
-        return _text(newest[0][0]) if newest else "0-0"
+        return text(newest[0][0]) if newest else "0-0"
 
     def stories_after(self, position: str, *, block_ms: int = 1000) -> tuple[str, list[KeptStory]]:
         """Stories handed on after stream `position`, oldest first (waiting up to
@@ -247,7 +248,7 @@ class History:
         if not entries:
             return position, []
         stories = [s for s in (_story(fields) for _, fields in entries) if s is not None]
-        return _text(entries[-1][0]), self._with_copies([KeptStory(s, s.also_in) for s in stories])
+        return text(entries[-1][0]), self._with_copies([KeptStory(s, s.also_in) for s in stories])
 
     def _story_batches(self, outlet: str | None, low: float, batch: int) -> Iterator[list[Story]]:
         """Batches of stories, newest first, first seen at `low` or later."""
@@ -261,11 +262,11 @@ class History:
                 yield [s for s in stories if s is not None and s.first_seen.timestamp() >= low]
                 if len(entries) < batch:
                     return
-                high = "(" + _text(entries[-1][0])
+                high = "(" + text(entries[-1][0])
         else:
             offset = 0
             while True:
-                ids = _texts(
+                ids = texts(
                     self.client.zrevrangebyscore(
                         self.k.stories(outlet), "+inf", low, start=offset, num=batch
                     )
@@ -315,7 +316,7 @@ class History:
 
 
 def _deliveries(channels: Sequence[str], raw: dict[Any, Any]) -> tuple[ChannelDelivery, ...]:
-    state = {_text(k): _text(v) for k, v in raw.items()}
+    state = {text(k): text(v) for k, v in raw.items()}
     found = []
     for channel in channels:
         current = state.get(channel, PENDING)
@@ -332,7 +333,7 @@ def _deliveries(channels: Sequence[str], raw: dict[Any, Any]) -> tuple[ChannelDe
 
 
 def _record(raw: Any) -> dict[str, str]:
-    return {_text(k): _text(v) for k, v in dict(raw or {}).items()}
+    return {text(k): text(v) for k, v in dict(raw or {}).items()}
 
 
 def _alert_fields(record: dict[str, str]) -> dict[str, str]:
@@ -347,7 +348,7 @@ def _alert_fields(record: dict[str, str]) -> dict[str, str]:
 def _merge_copies(known: Iterable[Copy], live: dict[Any, Any], own: str) -> tuple[Copy, ...]:
     copies = {c.outlet: c for c in known}
     for outlet, url in live.items():
-        copies.setdefault(_text(outlet), Copy(_text(outlet), _text(url)))
+        copies.setdefault(text(outlet), Copy(text(outlet), text(url)))
     copies.pop(own, None)
     return tuple(sorted(copies.values(), key=lambda c: c.outlet))
 
@@ -360,11 +361,3 @@ def _story(fields: Any) -> Story | None:
         return Story.from_json(raw)
     except (ValueError, KeyError, TypeError):
         return None  # not a story: skipped, as replay does
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _texts(values: Iterable[Any]) -> list[str]:
-    return [_text(v) for v in values]

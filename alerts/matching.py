@@ -20,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from alerts.alert import Hit
 from alerts.evaluate import ALL_FIELDS, Compiler, Found, Rule, TermRule, Witness, any_of, triggers
 from alerts.literals import LiteralIndex
 from alerts.normalize import TokenizedText, tokenize
-from alerts.query import FIELDS, FieldName, Node, QueryError, parse_query, parse_term
+from alerts.query import FIELDS, Node, QueryError, parse_query, parse_term
 from alerts.snippets import SNIPPET_WIDTH, Snippet, snippet_around
 from atalaia.article import Article
+from atalaia.errors import AtalaiaError, Location, format_location
 
 __all__ = [
     "Hit",
@@ -55,43 +57,22 @@ class WatchlistRule:
     outlets: tuple[str, ...] | None = None
 
 
-class RuleError(ValueError):
+class RuleError(AtalaiaError):
     """A watchlist that cannot be compiled.
 
-    `entry` says where: "terms[2]", "query", "exclude[0]", or "terms" for the
-    entry as a whole. `query_error` is the parse error, when that is the cause
-    (its `column` is within that entry's text).
+    `location` says where in the entry: ("terms", 2), ("query",), ("exclude", 0), or
+    ("terms",) for the entry as a whole. `query_error` is the parse error, when that
+    is the cause (its `column` is within that entry's text).
     """
 
     def __init__(
-        self, rule_id: str, entry: str, message: str, query_error: QueryError | None = None
+        self, rule_id: str, location: Location, message: str, query_error: QueryError | None = None
     ) -> None:
-        super().__init__(f"watchlist {rule_id!r}, {entry}: {message}")
+        super().__init__(f"watchlist {rule_id!r}, {format_location(location)}: {message}")
         self.rule_id = rule_id
-        self.entry = entry
+        self.location = location
         self.message = message
         self.query_error = query_error
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One term found in one field, with the sentence around it.
-
-    `snippet` is the text as written (whitespace runs collapsed, cut at word
-    boundaries with "…"); the hit is `snippet[start:end]`, so each renderer can
-    mark it its own way, or use `marked()`.
-    """
-
-    term: str
-    field: FieldName
-    snippet: str
-    start: int
-    end: int
-
-    def marked(self, before: str = "**", after: str = "**") -> str:
-        """The snippet with the hit between `before` and `after`."""
-        text = self.snippet
-        return text[: self.start] + before + text[self.start : self.end] + after + text[self.end :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,20 +217,20 @@ def compile_watchlists(
 
 def _compile(rule: WatchlistRule, compiler: Compiler) -> _Watchlist:
     if (rule.terms is None) == (rule.query is None):
-        raise RuleError(rule.id, "terms", "give either terms or query, not both or neither")
+        raise RuleError(rule.id, ("terms",), "give either terms or query, not both or neither")
     terms: tuple[Rule, ...]
     if rule.query is not None:
-        terms = (_lower(rule, "query", rule.query, compiler, parse_query),)
+        terms = (_lower(rule, ("query",), rule.query, compiler, parse_query),)
     else:
         assert rule.terms is not None
         if not rule.terms:
-            raise RuleError(rule.id, "terms", "no terms")
+            raise RuleError(rule.id, ("terms",), "no terms")
         terms = tuple(
-            _lower(rule, f"terms[{i}]", entry, compiler, parse_term)
+            _lower(rule, ("terms", i), entry, compiler, parse_term)
             for i, entry in enumerate(rule.terms)
         )
     excludes = tuple(
-        _lower(rule, f"exclude[{i}]", entry, compiler, parse_term)
+        _lower(rule, ("exclude", i), entry, compiler, parse_term)
         for i, entry in enumerate(rule.exclude)
     )
     outlets = frozenset(rule.outlets) if rule.outlets is not None else None
@@ -259,7 +240,7 @@ def _compile(rule: WatchlistRule, compiler: Compiler) -> _Watchlist:
 
 def _lower(
     rule: WatchlistRule,
-    entry: str,
+    location: Location,
     text: str,
     compiler: Compiler,
     parse: Callable[[str], Node],
@@ -267,5 +248,5 @@ def _lower(
     try:
         node = parse(text)
     except QueryError as error:
-        raise RuleError(rule.id, entry, str(error), error) from error
+        raise RuleError(rule.id, location, str(error), error) from error
     return compiler.lower(node)

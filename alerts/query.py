@@ -1,7 +1,6 @@
 """The watchlist query language, parsed into a small tree.
 
-The syntax is fixed by DESIGN.md and documented, with examples, in
-docs/query-syntax.md:
+The syntax is documented, with examples, in docs/query-syntax.md:
 
     Rússia                  a whole word, whatever its case and accents
     "Coreia do Norte"       a phrase (also “…” and «…»)
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from alerts.normalize import tokenize
+from atalaia.errors import AtalaiaError
 
 __all__ = [
     "FIELDS",
@@ -68,7 +68,7 @@ MAX_DEPTH = 32
 _FIELD = re.compile(r"([A-Za-z]+):")
 
 
-class QueryError(ValueError):
+class QueryError(AtalaiaError):
     """A query that cannot be parsed.
 
     `column` is 1-based; `str(error)` reads like "unclosed quote at column 7".

@@ -17,6 +17,7 @@ import redis
 from alerts.alert import Alert
 from alerts.archive import ALERT_SCRIPT, Archive
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import ensure_group
 
 DISPATCHERS = "dispatchers"
 
@@ -73,8 +74,4 @@ class AlertQueue:
 
     def ensure_group(self) -> None:
         """Create the dispatchers' consumer group (from the start of the stream) if missing."""
-        try:
-            self.client.xgroup_create(self.stream, DISPATCHERS, id="0", mkstream=True)
-        except redis.ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        ensure_group(self.client, self.stream, DISPATCHERS)

@@ -16,6 +16,7 @@ from alerts.intake import recent_stories_key
 from alerts.queue import AlertQueue
 from atalaia.errors import AtalaiaError
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text
 from atalaia.story import Story
 
 
@@ -77,4 +78,4 @@ def replay(
         if len(entries) < batch:
             return summary
         last = entries[-1][0]
-        start = "(" + (last.decode() if isinstance(last, bytes) else str(last))
+        start = "(" + text(last)

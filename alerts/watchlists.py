@@ -60,6 +60,16 @@ class WebhookChannel(BaseModel):
         """The signing secrets: one, or several during a rotation."""
         return tuple(self.secret.split())
 
+    @property
+    def destination(self) -> str:
+        """Where it sends, safe to show: the host (a chat app's URL is a secret)."""
+        return urlsplit(self.url).netloc
+
+    @property
+    def detail(self) -> str:
+        """How it sends, for `atalaia check`: the body's format."""
+        return self.format
+
     def __repr__(self) -> str:
         parts = urlsplit(self.url)
         return f"WebhookChannel(url='{parts.scheme}://{parts.hostname}/…', format={self.format!r})"
@@ -107,6 +117,16 @@ class EmailChannel(BaseModel):
             raise ValueError(f'not a time of day: {value!r} (write e.g. "08:00")')
         return value
 
+    @property
+    def destination(self) -> str:
+        """Where it sends: the recipients."""
+        return ", ".join(self.to)
+
+    @property
+    def detail(self) -> str:
+        """How it sends, for `atalaia check`: instant or digest."""
+        return self.mode
+
     def __repr__(self) -> str:
         return f"EmailChannel(to={self.to!r}, mode={self.mode!r})"
 
@@ -123,7 +143,10 @@ def _mail_address(value: str) -> str:
     return value
 
 
-Channel = Annotated[WebhookChannel | EmailChannel, Field(discriminator="type")]
+ChannelConfig = WebhookChannel | EmailChannel
+"""A channel as the file defines it; what a channel of each kind can do is in
+alerts.delivery.senders."""
+Channel = Annotated[ChannelConfig, Field(discriminator="type")]
 
 
 class Watchlist(BaseModel):
@@ -160,7 +183,7 @@ class _WatchlistsFile(BaseModel):
 @dataclass(frozen=True)
 class WatchlistsConfig:
     path: Path
-    channels: dict[str, WebhookChannel | EmailChannel]
+    channels: dict[str, ChannelConfig]
     watchlists: list[Watchlist]
 
 

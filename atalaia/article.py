@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
+
+from atalaia.errors import AtalaiaError, ExitCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +80,14 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
-class NotAnArticle(Exception):
+class NotAnArticle(AtalaiaError):
     """The page is not an article (homepage, section, listing, error page).
 
     `reason` reads "kind: detail"; the kinds are listed in
     `crawler.extraction.pagekind.REFUSAL_KINDS`.
     """
+
+    exit_code: ClassVar[ExitCode] = ExitCode.NOTHING
 
     url: str
     reason: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,9 +19,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from atalaia.errors import ConfigError, ConfigErrors
+from atalaia.errors import ConfigError, ConfigErrors, Location
 
-Location = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 MAX_DEPTH = 64
@@ -58,9 +57,7 @@ class YamlDocument:
     def error(
         self, location: Sequence[str | int], message: str, column: int | None = None
     ) -> ConfigError:
-        return ConfigError(
-            self.path, self.line_of(location), format_location(location), message, column
-        )
+        return ConfigError(self.path, self.line_of(location), tuple(location), message, column)
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -68,11 +65,11 @@ def load_yaml(path: Path) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(path, None, "", "file not found") from None
+        raise ConfigError(path, None, (), "file not found") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(path, None, "", f"not UTF-8 text ({exc.reason})") from None
+        raise ConfigError(path, None, (), f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
-        raise ConfigError(path, None, "", f"cannot read: {exc.strerror}") from None
+        raise ConfigError(path, None, (), f"cannot read: {exc.strerror}") from None
     return parse_yaml(text, path)
 
 
@@ -116,9 +113,9 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ConfigError(path, line, "", f"YAML syntax error: {problem}") from None
+        raise ConfigError(path, line, (), f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(path, None, "", f"YAML syntax error: {exc}") from None
+        raise ConfigError(path, None, (), f"YAML syntax error: {exc}") from None
     finally:
         loader.dispose()
     lines: dict[Location, int] = {}
@@ -153,14 +150,14 @@ def _check_aliases(root: yaml.Node, path: Path, first_alias_line: int | None) ->
             continue
         if key in on_path:
             line = node.start_mark.line + 1
-            raise ConfigError(path, line, "", "an alias refers to the value that contains it")
+            raise ConfigError(path, line, (), "an alias refers to the value that contains it")
         on_path.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node))
     written = len(size)
     if size[id(root)] - written > ALIAS_BUDGET:
         raise ConfigError(
-            path, first_alias_line, "",
+            path, first_alias_line, (),
             f"aliases (*name) would expand this file to {size[id(root)]:,} values; "
             f"at most {ALIAS_BUDGET:,} more than are written out are allowed",
         )  # fmt: skip
@@ -184,7 +181,7 @@ def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:
                 earlier = first_line.get((key.tag, key.value))
                 if earlier is not None:
                     raise ConfigError(
-                        path, line, "",
+                        path, line, (),
                         f"duplicate key {key.value!r}: on line {earlier} and again on line "
                         f"{line} (only one would be kept: merge them)",
                     )  # fmt: skip
@@ -220,16 +217,6 @@ def _text_column(node: yaml.ScalarNode) -> int | None:
     if end.column - start.column != len(node.value) + quotes:
         return None
     return start.column + 1 + quotes // 2
-
-
-def format_location(location: Iterable[str | int]) -> str:
-    text = ""
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 def validate(model: type[M], document: YamlDocument, data: Any = None) -> M:

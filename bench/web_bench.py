@@ -35,7 +35,7 @@ import redis
 import yaml
 
 from alerts.active_watchlists import ActiveWatchlists
-from alerts.alert import Alert, AlertMatch
+from alerts.alert import Alert, Hit
 from alerts.archive import Archive
 from alerts.queue import AlertQueue
 from atalaia.article import Article
@@ -96,7 +96,7 @@ def fill(client: redis.Redis, keys: Keys, count: int, now: datetime) -> None:
         queue.create(Alert(
             id=Alert.id_for(watchlist, f"s{n}"), watchlist_id=watchlist,
             watchlist_name=f"Lista {watchlist}", story_id=f"s{n}", article=article,
-            matches=(AlertMatch(f"termo {watchlist}", "title", title, 10, 18),),
+            matches=(Hit(f"termo {watchlist}", "title", title, 10, 18),),
             created_at=now - timedelta(seconds=rng.uniform(0, 29 * 86400)),
             channels=("equipe",),
         ))  # fmt: skip

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import redis
 
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text
 
 STORIES_DAY_TTL = 8 * 86400
 """How long a day's story counter is worth keeping (a week back, and a day of slack)."""
@@ -85,7 +86,7 @@ def read_outlet_health(
 
 
 def _health(outlet_id: str, record: dict[bytes, bytes], stories: bytes | None) -> OutletHealth:
-    fields = {_text(name): _text(value) for name, value in record.items()}
+    fields = {text(name): text(value) for name, value in record.items()}
     return OutletHealth(
         outlet=outlet_id,
         last_crawl=_seconds(fields.get("last_crawl")),
@@ -113,7 +114,3 @@ def _seconds(raw: str | None) -> float | None:
         return float(raw)
     except ValueError:
         return None
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value

@@ -18,6 +18,7 @@ from typing import Any
 import redis
 
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text
 from crawler.discovery import Listing
 
 EMPTY_PASSES_WARNING = 3
@@ -105,7 +106,7 @@ def read_source_warnings(
             if passes >= minimum:
                 found.append(
                     SourceWarning(
-                        _text(source), str(record.get("reason", "")), passes,
+                        text(source), str(record.get("reason", "")), passes,
                         float(record.get("since", 0.0)),
                     )
                 )  # fmt: skip
@@ -122,10 +123,6 @@ def _record(raw: bytes | str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 @dataclass

@@ -1,8 +1,11 @@
 """The `atalaia` command: a thin layer that parses arguments, calls the library and
 turns its typed errors into messages and exit codes.
 
-Exit codes: 0 success; 1 "nothing found" (no article, no match); 2 the command
-could not do its work (a mistake in a file, Redis unreachable, bad arguments).
+This is the only place that does. A command returns an `ExitCode` or raises an
+`AtalaiaError` (atalaia.errors), whose `exit_code` says how the command ends:
+0 success; 1 nothing found (no match, not an article, no link, no outlet reached),
+told as `atalaia: MESSAGE`; 2 the command could not do its work (a mistake in a
+file, Redis unreachable, bad arguments), told as `atalaia: error: MESSAGE`.
 """
 
 from __future__ import annotations
@@ -13,13 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from atalaia.errors import AtalaiaError
+from atalaia.errors import AtalaiaError, ExitCode
 from atalaia.settings import Settings
 from scheduler import commands
-
-EXIT_OK = 0
-EXIT_NOTHING = 1
-EXIT_ERROR = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,16 +66,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir=args.data_dir,
             redis_prefix=args.redis_prefix,
         )
-        return int(args.handler(args, settings))
+        return ExitCode(args.handler(args, settings))
     except AtalaiaError as exc:
-        print(f"atalaia: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(message(exc), file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("atalaia: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:  # the reader went away (`atalaia ... | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return ExitCode.OK
+
+
+def message(error: AtalaiaError) -> str:
+    """What the user reads: "nothing found" is not an error, and is not called one."""
+    if error.exit_code == ExitCode.NOTHING:
+        return f"atalaia: {error}"
+    return f"atalaia: error: {error}"
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
 
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import ensure_group_async, text
 
 CRAWLERS = "crawlers"
 RELEASED_IDLE = 86400.0  # a released job looks this long abandoned (seconds)
@@ -59,11 +59,7 @@ class CrawlJobs:
         return bool(created)
 
     async def ensure_group(self) -> None:
-        try:
-            await self.client.xgroup_create(self.stream, CRAWLERS, id="0", mkstream=True)
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        await ensure_group_async(self.client, self.stream, CRAWLERS)
 
     async def take(
         self, consumer: str, count: int, block_ms: int, *, resume: bool = True
@@ -127,5 +123,4 @@ class CrawlJobs:
 
 
 def _job(entry_id: bytes | str, fields: dict[bytes, bytes]) -> CrawlJob:
-    entry = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    return CrawlJob(entry, fields[b"outlet"].decode())
+    return CrawlJob(text(entry_id), text(fields[b"outlet"]))

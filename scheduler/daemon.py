@@ -15,7 +15,6 @@ before it is done, so a process that dies loses nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import os
@@ -40,6 +39,7 @@ from alerts.active_watchlists import ActiveWatchlists
 from alerts.alert import Alert
 from alerts.delivery import DeliveryStats, Dispatcher, DispatcherOptions
 from atalaia.redis_connection import Keys, async_client
+from atalaia.redis_outage import REDIS_DOWN, Outage, pause, until_redis
 from atalaia.settings import Settings
 from crawler import extraction_pool
 from crawler.catalogue import Catalogue, Outlet
@@ -49,7 +49,7 @@ from scheduler.leader import LeaderLease
 from scheduler.metrics import Metrics
 from scheduler.outlet_crawls import OutletCrawls
 
-log = logging.getLogger("atalaia.daemon")
+log = logging.getLogger(__name__)
 
 ROLES = ("scheduler", "crawler", "dispatcher")
 T = TypeVar("T")
@@ -95,7 +95,7 @@ class Daemon:
         self.dispatcher: Dispatcher | None = None
         self.redis_ok = True
         self.heartbeat = time.monotonic()
-        self._outages: dict[str, bool] = {}
+        self._outages: dict[str, Outage] = {}
 
     # -- the whole ------------------------------------------------------------------
 
@@ -145,11 +145,11 @@ class Daemon:
     async def _heartbeat(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self.heartbeat = time.monotonic()
-            await _sleep(stop, 1.0)
+            await pause(stop, 1.0)
 
     async def _reload_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            await _sleep(stop, self.options.reload_every)
+            await pause(stop, self.options.reload_every)
             if stop.is_set():
                 return
             if self.watchlists.reload_if_changed() and self.dispatcher is not None:
@@ -176,7 +176,7 @@ class Daemon:
         try:
             while not stop.is_set():
                 await self._guarded("scheduler", self._lead_and_publish(scheduler))
-                await _sleep(stop, self.options.lease_ttl / 3)
+                await pause(stop, self.options.lease_ttl / 3)
         finally:
             scheduler.shutdown(wait=False)
             await self._guarded("scheduler", self.lease.release())
@@ -248,7 +248,7 @@ class Daemon:
                     await self._guarded("crawler", self.jobs.touch(self.options.consumer, jobs))
                 last_touch = time.monotonic()
             if not running and not taken:
-                await _sleep(stop, 0.5)
+                await pause(stop, 0.5)
         await runner.stop()
         if running:
             await asyncio.wait([task for _, task in running.values()])
@@ -305,36 +305,21 @@ class Daemon:
         """`work`, or None when Redis is away (logged once per outage and role)."""
         try:
             result = await work
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
-            self._outage(role, exc)
+        except REDIS_DOWN as exc:
+            self._outage(role).lost(exc)
             await asyncio.sleep(1.0)
             return None
-        self._recovered(role)
+        self._outage(role).back()
         return result
 
     async def _until_redis(
         self, stop: asyncio.Event, role: str, call: Callable[[], Awaitable[None]]
     ) -> None:
         """Run `call` once Redis lets it succeed (or until stopping)."""
-        while not stop.is_set():
-            try:
-                await call()
-            except (redis.ConnectionError, redis.TimeoutError) as exc:
-                self._outage(role, exc)
-                await _sleep(stop, 1.0)
-            else:
-                self._recovered(role)
-                return
+        await until_redis(stop, call, self._outage(role))
 
-    def _outage(self, role: str, error: Exception) -> None:
-        if not self._outages.get(role):
-            log.error("%s: Redis unavailable (%s); retrying until it is back", role, error)
-            self._outages[role] = True
-
-    def _recovered(self, role: str) -> None:
-        if self._outages.get(role):
-            log.info("%s: Redis is back", role)
-            self._outages[role] = False
+    def _outage(self, role: str) -> Outage:
+        return self._outages.setdefault(role, Outage(role))
 
 
 async def enqueue_crawl(daemon: Daemon, outlet_id: str) -> None:
@@ -359,9 +344,3 @@ def _first_run(outlet: Outlet, now: datetime) -> datetime | None:
         return None
     seconds = (outlet.interval or timedelta(minutes=5)).total_seconds()
     return now + timedelta(seconds=random.uniform(0, min(seconds, 5)))
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    """Sleep `seconds`, or less when asked to stop."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

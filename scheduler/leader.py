@@ -10,6 +10,7 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text
 
 _ACQUIRE_OR_RENEW = """
 local holder = redis.call('GET', KEYS[1])
@@ -56,4 +57,4 @@ class LeaderLease:
 
     async def leader(self) -> str | None:
         value = await self.client.get(self.key)
-        return value.decode() if isinstance(value, bytes) else value
+        return None if value is None else text(value)

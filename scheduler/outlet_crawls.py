@@ -15,7 +15,7 @@ from crawler.runner import record_outcome
 from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
 
-log = logging.getLogger("atalaia.crawl")
+log = logging.getLogger(__name__)
 
 
 class OutletCrawls:

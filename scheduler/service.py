@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from redis.retry import Retry
 from alerts.active_watchlists import ActiveWatchlists
 from atalaia.errors import RedisUnavailable
 from atalaia.redis_connection import EmbeddedRedis, Keys, open_redis, redact
+from atalaia.redis_outage import pause
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.daemon import ROLES, Daemon, DaemonOptions
@@ -23,7 +23,7 @@ from scheduler.metrics import Metrics
 if TYPE_CHECKING:
     from scheduler.web.server import WebServer
 
-log = logging.getLogger("atalaia.daemon")
+log = logging.getLogger(__name__)
 
 
 async def serve(
@@ -93,5 +93,4 @@ async def _keep_embedded_redis(embedded: EmbeddedRedis, stop: asyncio.Event) -> 
             await asyncio.to_thread(embedded.restart_if_dead)
         except RedisUnavailable as exc:
             log.error("could not start the embedded Redis again (%s); trying again", exc)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 1.0)
+        await pause(stop, 1.0)

@@ -7,6 +7,10 @@ Public surface:
 - `deadletters`: list and re-queue dead letters, list and re-enable disabled channels
   (synchronous, for the CLI and `atalaia status`).
 - `send_sample`: deliver a sample alert to one channel now (`atalaia deliveries test`).
+
+Inside: `senders` (the Sender protocol, one per kind of channel, and the registry
+that builds each channel's route), `digests` (the digest policy and batches),
+`courier` (one alert to one channel, and its outcome), `store` (the state in Redis).
 """
 
 from alerts.delivery.dispatcher import Dispatcher, DispatcherOptions

@@ -16,9 +16,10 @@ from typing import Any
 import redis
 
 from alerts.delivery.keys import DeliveryKeys, retry_member
-from alerts.delivery.store import RETRY, text
+from alerts.delivery.store import RETRY
 from atalaia.errors import AtalaiaError
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text
 
 STATE_TTL = 30 * 86400
 _STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")

@@ -1,9 +1,11 @@
 """Digest mails: every alert held for a channel since its last digest, in one mail.
 
+A `DigestPolicy` is a policy around a channel's sender: it says which alerts wait
+and until when (the next `at` in the channel's `timezone` for `mode: digest`, or
+the start of the next hour for the alerts an instant channel holds back over its
+`max_per_hour`), and its `BatchSender` (the channel's mailer) sends the batch.
 Alerts wait in `delivery:digest:<channel>` with `...:due` set (only by the first
-alert after a digest) to the time the mail is due: the next `at` in the
-channel's `timezone` for `mode: digest`, or the start of the next hour for the
-alerts an instant channel held back over its `max_per_hour`.
+alert after a digest) to the time the batch is due.
 
 Sending is crash-safe and never doubles: a dispatcher takes a short lock, then
 atomically renames the waiting set to `...:sending` (alerts arriving meanwhile
@@ -19,20 +21,21 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import redis.asyncio as aioredis
 
 from alerts.alert import Alert
 from alerts.delivery.keys import DeliveryKeys
-from alerts.delivery.mail_message import UnsendableMail, digest_message
 from alerts.delivery.outcome import Attempt
 from alerts.delivery.schedule import RetrySchedule
-from alerts.delivery.smtp import Mailer
 from alerts.delivery.stats import DeliveryStats
-from alerts.delivery.store import DEAD, DELIVERED, dead_letter_fields, text
-from alerts.watchlists import EmailChannel
+from alerts.delivery.store import DEAD, DELIVERED, dead_letter_fields
+from atalaia.redis_streams import text
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +62,45 @@ return 0
 """
 
 
-def next_digest_time(channel: EmailChannel, now: float) -> float:
-    """The first `at` in the channel's timezone strictly after `now`."""
-    zone = ZoneInfo(channel.timezone)
-    hour, minute = (int(part) for part in channel.at.split(":"))
+class BatchSender(Protocol):
+    """Sends several alerts to one channel at once (a digest mail)."""
+
+    async def send_batch(self, alerts: Sequence[Alert], channel: str, batch_id: str) -> Attempt:
+        """One attempt; the same message id for every attempt of `batch_id`."""
+        ...
+
+
+@dataclass(frozen=True)
+class DigestPolicy:
+    """Which of a channel's alerts wait for a batch, and until when.
+
+    With `at` (`mode: digest`) every alert waits for the next `at` in `timezone`.
+    With `max_per_hour`, the alerts beyond it in one clock hour wait for the start
+    of the next. With neither, no alert waits, but a batch left from an earlier
+    setting is still sent.
+    """
+
+    batches: BatchSender
+    at: str | None = None
+    timezone: str = "UTC"
+    max_per_hour: int | None = None
+
+    async def hold_until(
+        self, now: float, take_slot: Callable[[int], Awaitable[bool]]
+    ) -> float | None:
+        """When the alert in hand may go, if it must wait; None: it goes now.
+        `take_slot(cap)` counts it against this hour's cap, False when it is full."""
+        if self.at is not None:
+            return next_digest_time(self.at, self.timezone, now)
+        if self.max_per_hour is not None and not await take_slot(self.max_per_hour):
+            return next_hour(now)
+        return None
+
+
+def next_digest_time(at: str, timezone: str, now: float) -> float:
+    """The first `at` ("08:00") in `timezone` strictly after `now`."""
+    zone = ZoneInfo(timezone)
+    hour, minute = (int(part) for part in at.split(":"))
     local = datetime.fromtimestamp(now, zone)
     day = local.date()
     for offset in range(3):
@@ -82,7 +120,6 @@ class Digests:
         self,
         client: aioredis.Redis,
         keys: DeliveryKeys,
-        mailer: Mailer,
         stats: DeliveryStats,
         *,
         ttl: float,
@@ -90,7 +127,6 @@ class Digests:
     ) -> None:
         self.client = client
         self.k = keys
-        self.mailer = mailer
         self.stats = stats
         self.ttl = int(ttl)
         self.lock_lease = lock_lease
@@ -98,9 +134,9 @@ class Digests:
         self._release = client.register_script(_RELEASE)
 
     async def send_due(
-        self, name: str, channel: EmailChannel, now: float, schedule: RetrySchedule
+        self, name: str, batches: BatchSender, now: float, schedule: RetrySchedule
     ) -> bool:
-        """Mail this channel's digest if it is due; True when a mail went out."""
+        """Send this channel's digest if it is due; True when it went out."""
         lock = self.k.digest(name, "lock")
         token = uuid.uuid4().hex
         if not await self.client.set(lock, token, nx=True, px=int(self.lock_lease * 1000)):
@@ -113,12 +149,12 @@ class Digests:
             )  # fmt: skip
             if not taken:
                 return False
-            return await self._send_batch(name, channel, now, schedule)
+            return await self._send_batch(name, batches, now, schedule)
         finally:
             await self._release(keys=[lock], args=[token])
 
     async def _send_batch(
-        self, name: str, channel: EmailChannel, now: float, schedule: RetrySchedule
+        self, name: str, batches: BatchSender, now: float, schedule: RetrySchedule
     ) -> bool:
         sending = self._key(name, "sending")
         ids = [text(i) for i in await self.client.zrange(sending, 0, -1)]
@@ -127,12 +163,7 @@ class Digests:
         if not alerts:
             await self.client.delete(sending, self._key(name, "attempts"))
             return False
-        try:
-            message = digest_message(alerts, name, channel, batch_id)
-        except UnsendableMail as exc:
-            attempt = Attempt(ok=False, error=str(exc), permanent=True)
-        else:
-            attempt = await self.mailer.send(channel.smtp_url, message)
+        attempt = await batches.send_batch(alerts, name, batch_id)
         if attempt.ok:
             async with self.client.pipeline(transaction=True) as pipe:
                 for alert in alerts:

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.delivery.stats import DeliverySummary
-from alerts.watchlists import EmailChannel, WebhookChannel
+from alerts.watchlists import ChannelConfig
 from atalaia.redis_connection import Keys, async_client
 
 
 def drain_queued(
     redis_url: str,
     keys: Keys,
-    channels: Mapping[str, WebhookChannel | EmailChannel],
+    channels: Mapping[str, ChannelConfig],
     timeout: float,
 ) -> DeliverySummary:
     """Deliver queued alerts for up to `timeout` seconds; the rest stay queued."""
@@ -24,7 +24,7 @@ def drain_queued(
 async def _drain(
     redis_url: str,
     keys: Keys,
-    channels: Mapping[str, WebhookChannel | EmailChannel],
+    channels: Mapping[str, ChannelConfig],
     timeout: float,
 ) -> DeliverySummary:
     client = async_client(redis_url)

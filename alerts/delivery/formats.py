@@ -1,6 +1,6 @@
 """Webhook bodies: the Standard Webhooks event, or a chat app's incoming-webhook message.
 
-- `standard`: `Alert.payload()`, as DESIGN.md fixes it.
+- `standard`: `Alert.payload()`, the Standard Webhooks event of docs/delivery.md.
 - `slack`: `text` (the notification fallback, mrkdwn) and Block Kit `blocks`: a header
   with the headline, a section with the snippet, a context line with outlet, time
   and watchlist, and the link. Slack's documented limits are kept (header 150

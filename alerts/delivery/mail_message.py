@@ -25,12 +25,13 @@ from itertools import groupby
 
 from alerts.alert import Alert
 from alerts.watchlists import EmailChannel
+from atalaia.errors import AtalaiaError
 
 _WHITESPACE = re.compile(r"\s+")
 SUBJECT_HEADLINE = 180  # characters of the headline kept in a subject
 
 
-class UnsendableMail(ValueError):
+class UnsendableMail(AtalaiaError):
     """The mail cannot be built from the channel's settings (an address that breaks a
     header, say): no retry can help."""
 

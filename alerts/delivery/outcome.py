@@ -21,6 +21,7 @@ class Attempt:
     gone: bool = False
     answer: str = ""  # the start of the receiver's answer, for `atalaia deliveries test`
     permanent: bool = False  # no retry can succeed (the mail cannot be built): dead-letter now
+    message_id: str = ""  # what the receiver saw it as: `webhook-id`, or the mail's Message-ID
 
     @property
     def summary(self) -> str:

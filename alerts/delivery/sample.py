@@ -6,12 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from alerts.alert import Alert, AlertMatch
-from alerts.delivery.mail_message import UnsendableMail, instant_message
-from alerts.delivery.outcome import Attempt
+from alerts.alert import Alert, Hit
+from alerts.delivery.senders import SenderRegistry
 from alerts.delivery.smtp import Mailer
-from alerts.delivery.webhook import WebhookSender, WebhookTimeouts, new_http_client
-from alerts.watchlists import EmailChannel, WebhookChannel
+from alerts.delivery.webhook import WebhookTimeouts
+from alerts.watchlists import ChannelConfig
 from atalaia.article import Article
 
 
@@ -36,7 +35,7 @@ def sample_alert(now: datetime | None = None) -> Alert:
         published_at=now,
         language="pt-BR",
     )
-    match = AlertMatch(term="Atalaia", field="lead", snippet=snippet, start=9, end=16)
+    match = Hit(term="Atalaia", field="lead", snippet=snippet, start=9, end=16)
     return Alert(
         id="alert_test_" + uuid.uuid4().hex[:12],
         watchlist_id="teste",
@@ -50,33 +49,25 @@ def sample_alert(now: datetime | None = None) -> Alert:
 
 async def send_sample(
     name: str,
-    channel: WebhookChannel | EmailChannel,
+    channel: ChannelConfig,
     *,
     timeouts: WebhookTimeouts | None = None,
     mailer: Mailer | None = None,
 ) -> SampleReport:
     """Send a sample alert to `channel` once, outside the queue; nothing is recorded."""
     alert = sample_alert()
-    message_id = "msg_test_" + uuid.uuid4().hex
-    if isinstance(channel, WebhookChannel):
-        timeouts = timeouts or WebhookTimeouts()
-        async with new_http_client(timeouts) as client:
-            attempt = await WebhookSender(client, timeouts).send(
-                alert, name, channel, message_id=message_id
-            )
-    else:
-        try:
-            message = instant_message(alert, name, channel)
-        except UnsendableMail as exc:
-            attempt = Attempt(ok=False, error=str(exc), permanent=True)
-        else:
-            message_id = str(message["Message-ID"])
-            attempt = await (mailer or Mailer()).send(channel.smtp_url, message)
+    test_id = "msg_test_" + uuid.uuid4().hex  # a webhook's id: marked as a test
+    async with SenderRegistry(
+        webhook_timeouts=timeouts or WebhookTimeouts(),
+        mailer=mailer or Mailer(),
+        message_id=lambda alert_id, channel: test_id,
+    ) as senders:
+        attempt = await senders.route(name, channel).sender.send(alert, name)
     return SampleReport(
         channel=name,
         ok=attempt.ok,
         status=attempt.status,
         detail=attempt.summary,
         answer=attempt.answer,
-        message_id=message_id,
+        message_id=attempt.message_id or test_id,
     )

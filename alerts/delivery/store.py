@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import ResponseError
 
 from alerts.alert import Alert
 from alerts.delivery.keys import DeliveryKeys, retry_member
 from alerts.queue import DISPATCHERS
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import ensure_group_async, text
 
 DELIVERED = "delivered"
 RETRY = "retry"
@@ -45,10 +45,6 @@ return due
 """
 
 
-def text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class DeliveryStore:
     def __init__(self, client: aioredis.Redis, keys: Keys, *, ttl: float = 30 * 86400) -> None:
         self.client = client
@@ -60,11 +56,7 @@ class DeliveryStore:
     # -- the stream -------------------------------------------------------------------
 
     async def ensure_group(self) -> None:
-        try:
-            await self.client.xgroup_create(self.k.stream, DISPATCHERS, id="0", mkstream=True)
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        await ensure_group_async(self.client, self.k.stream, DISPATCHERS)
 
     async def read_new(self, consumer: str, count: int, block_ms: int | None) -> list[Entry]:
         reply: Any = await self.client.xreadgroup(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -65,50 +66,63 @@ def new_http_client(timeouts: WebhookTimeouts, *, max_connections: int = 100) ->
 
 
 class WebhookSender:
-    def __init__(self, client: httpx.AsyncClient, timeouts: WebhookTimeouts) -> None:
+    """The `Sender` of a webhook channel (alerts.delivery.senders).
+
+    `message_id(alert id, channel name)` names each message (`webhook-id`): by
+    default the same for every attempt of one alert to one channel, so receivers
+    can drop repeats.
+    """
+
+    def __init__(
+        self,
+        config: WebhookChannel,
+        client: httpx.AsyncClient,
+        timeouts: WebhookTimeouts,
+        message_id: Callable[[str, str], str] = webhook_id,
+    ) -> None:
+        self.config = config
         self.client = client
         self.timeouts = timeouts
+        self.message_id = message_id
 
-    async def send(
-        self,
-        alert: Alert,
-        channel_name: str,
-        channel: WebhookChannel,
-        *,
-        message_id: str | None = None,
-    ) -> Attempt:
+    async def send(self, alert: Alert, channel: str) -> Attempt:
         """One attempt; never raises for what the network or the receiver does."""
-        body = body_for(channel.format, alert)
-        message_id = message_id or webhook_id(alert.id, channel_name)
+        message_id = self.message_id(alert.id, channel)
+        attempt = await self._attempt(body_for(self.config.format, alert), message_id)
+        return replace(attempt, message_id=message_id)
+
+    async def _attempt(self, body: bytes, message_id: str) -> Attempt:
         timestamp = int(time.time())  # the receiver checks it against its own clock
         headers = {
             "content-type": "application/json",
             "webhook-id": message_id,
             "webhook-timestamp": str(timestamp),
         }
-        if channel.secrets:
-            headers["webhook-signature"] = signature(channel.secrets, message_id, timestamp, body)
+        if self.config.secrets:
+            headers["webhook-signature"] = signature(
+                self.config.secrets, message_id, timestamp, body
+            )
         try:
             async with asyncio.timeout(self.timeouts.total):
-                return await self._post(channel, body, headers)
+                return await self._post(body, headers)
         except (TimeoutError, httpx.TimeoutException):
             return Attempt(ok=False, error=f"timed out after {self.timeouts.total:g}s")
         except httpx.ConnectError as exc:
             return Attempt(ok=False, error=_connect_error(exc))
         except httpx.HTTPError as exc:
             # Transport trouble (reset, protocol error); its text may carry the URL.
-            reason = scrub(str(exc), _private(channel)) or "no detail"
+            reason = scrub(str(exc), _private(self.config)) or "no detail"
             return Attempt(ok=False, error=f"{type(exc).__name__}: {reason}")
 
-    async def _post(self, channel: WebhookChannel, body: bytes, headers: dict[str, str]) -> Attempt:
-        request = self.client.build_request("POST", channel.url, content=body, headers=headers)
+    async def _post(self, body: bytes, headers: dict[str, str]) -> Attempt:
+        request = self.client.build_request("POST", self.config.url, content=body, headers=headers)
         response = await self.client.send(request, stream=True)
         try:
             answer = await _read_some(response)
         finally:
             await response.aclose()
         status = response.status_code
-        text = scrub(answer.decode("utf-8", "replace"), _private(channel))
+        text = scrub(answer.decode("utf-8", "replace"), _private(self.config))
         if 200 <= status < 300:
             return Attempt(ok=True, status=status, answer=text)
         reason = f"HTTP {status}"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import redis
 
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import texts
 from crawler.urls import url_fingerprint
 
 DAY = 86400
@@ -194,7 +195,7 @@ class SeenUrls:
     def due(self, outlet: str, now: float, limit: int = 500) -> list[str]:
         """Pending URLs of `outlet` due for another try (failed, or their crawler died)."""
         raw = self.client.zrangebyscore(self.keys("pending", outlet), "-inf", now, 0, limit)
-        return [item.decode() if isinstance(item, bytes) else str(item) for item in raw]
+        return texts(raw)
 
     def _buckets(self, now: float) -> list[str]:
         today = int(now // DAY)

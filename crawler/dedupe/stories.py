@@ -33,6 +33,7 @@ from datetime import datetime
 import redis
 
 from atalaia.redis_connection import Keys
+from atalaia.redis_streams import text, texts
 from atalaia.story import also_in_key
 
 SHINGLE = 3
@@ -187,10 +188,8 @@ class StoryIndex:
                 int(self.ttl), SAME_STORY, int(self.also_ttl), *bands,
             ]
         )  # fmt: skip
-        found_id, new, first_outlet, first_url = (
-            item.decode() if isinstance(item, bytes) else item for item in result
-        )
-        return StoryVerdict(str(found_id), bool(int(new)), str(first_outlet), str(first_url))
+        found_id, new, first_outlet, first_url = texts(result)
+        return StoryVerdict(found_id, bool(int(new)), first_outlet, first_url)
 
     def mark_handed(
         self, pipe: redis.client.Pipeline, story_id: str, published_at: datetime | None
@@ -206,12 +205,8 @@ class StoryIndex:
     def also_in(self, story_id: str) -> list[dict[str, str]]:
         """The other outlets that carried the story, with their URLs."""
         raw = self.client.hgetall(also_in_key(self.keys, story_id)) or {}
-        return [{"outlet": _text(k), "url": _text(v)} for k, v in sorted(raw.items())]
+        return [{"outlet": text(k), "url": text(v)} for k, v in sorted(raw.items())]
 
 
 def story_id_for(canonical: str) -> str:
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -103,7 +103,7 @@ def _decode_as(body: bytes, codec: str) -> str:
         return _decode_cp1252(body)
     try:
         return body.decode(codec, errors="replace")
-    except LookupError:  # a codec that is not a text encoding ("base64", "rot13")
+    except (LookupError, UnicodeError):  # not a text encoding ("base64", "undefined")
         return _decode_as(body, "utf_8")
 
 

@@ -7,32 +7,40 @@ here are about feeds, sitemaps and dates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+from atalaia.errors import AtalaiaError, ExitCode
 
 
-class ExtractionError(Exception):
-    """Base class for every error raised while turning bytes into data."""
+class ExtractionError(AtalaiaError):
+    """Base class for every error raised while turning bytes into data: the source
+    gives nothing usable."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.NOTHING
 
 
 @dataclass(frozen=True)
-class FeedError(ExtractionError):
+class SourceError(ExtractionError):
+    """The document at `url` is not a usable `kind` of source, for `reason`."""
+
+    kind: ClassVar[str] = "source"
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: not a {self.kind} ({self.reason})"
+
+
+class FeedError(SourceError):
     """The document at `url` is not a usable RSS, RDF or Atom feed."""
 
-    url: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: not a feed ({self.reason})"
+    kind = "feed"
 
 
-@dataclass(frozen=True)
-class SitemapError(ExtractionError):
+class SitemapError(SourceError):
     """The document at `url` is not a usable sitemap or sitemap index."""
 
-    url: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: not a sitemap ({self.reason})"
+    kind = "sitemap"
 
 
 @dataclass(frozen=True)

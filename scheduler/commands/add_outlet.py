@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from atalaia.errors import AtalaiaError, ConfigError
+from atalaia.errors import AtalaiaError, ConfigError, ExitCode
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     from crawler.catalogue import Catalogue
     from crawler.outlet_proposal import Homepage, Proposal, Source
+    from scheduler.commands import Subparsers
 
 MAX_FEEDS = 4
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "add-outlet", parents=[common], help="propose a catalogue entry from a homepage",
         description="Find a news outlet's feeds (<link rel=\"alternate\"> in its homepage, "
@@ -56,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=add_outlet)
 
 
-def add_outlet(args: argparse.Namespace, settings: Settings) -> int:
+def add_outlet(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from crawler.outlet_proposal import entry_yaml, propose
 
     catalogue = _catalogue(settings)
@@ -84,7 +85,7 @@ def add_outlet(args: argparse.Namespace, settings: Settings) -> int:
         print(entry_yaml(proposal), end="")
         if written:
             print(f"# appended to {written}", file=sys.stderr)
-    return 0 if sources else 1
+    return ExitCode.OK if sources else ExitCode.NOTHING
 
 
 def _from_the_web(

@@ -8,18 +8,19 @@ import time
 from typing import TYPE_CHECKING
 
 from atalaia.durations import parse_duration
-from atalaia.errors import AtalaiaError, RedisUnavailable
+from atalaia.errors import AtalaiaError, ExitCode, RedisUnavailable
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     from rich.console import Console
 
     from alerts.history import AlertFilter, History, KeptAlert
+    from scheduler.commands import Subparsers
 
 FOLLOW_EVERY = 1.0  # seconds between two looks for new alerts
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "alerts", parents=[common], help="list the alerts kept, or follow new ones",
         description="List the alerts kept (30 days by default, ATALAIA_KEEP_FOR), newest "
@@ -73,7 +74,7 @@ def limit_of(args: argparse.Namespace) -> int:
     return int(args.limit)
 
 
-def alerts_command(args: argparse.Namespace, settings: Settings) -> int:
+def alerts_command(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import redis
     from rich.console import Console
 
@@ -96,7 +97,7 @@ def alerts_command(args: argparse.Namespace, settings: Settings) -> int:
                 else:
                     for kept in page.alerts:
                         print_line(console, alert_line(kept, settings.zone))
-                return 0
+                return ExitCode.OK
             shown = list(reversed(page.alerts))
             for kept in shown:
                 _emit(kept, args, console, settings)
@@ -112,7 +113,7 @@ def _follow(
     args: argparse.Namespace,
     console: Console,
     settings: Settings,
-) -> int:
+) -> ExitCode:
     last = shown[-1].created if shown else time.time()
     seen = {kept.id for kept in shown if kept.created == last}
     try:
@@ -124,7 +125,7 @@ def _follow(
                     last, seen = kept.created, set()
                 seen.add(kept.id)
     except KeyboardInterrupt:
-        return 0
+        return ExitCode.OK
 
 
 def _emit(kept: KeptAlert, args: argparse.Namespace, console: Console, settings: Settings) -> None:

@@ -6,14 +6,16 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from atalaia.errors import ExitCode
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     from alerts.watchlists import WatchlistsConfig
     from crawler.catalogue import Catalogue, Outlet
+    from scheduler.commands import Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "check", parents=[common], help="validate the files and print the plan",
         description="Validate the outlet catalogue and the watchlists file and print what "
@@ -23,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=check)
 
 
-def check(args: argparse.Namespace, settings: Settings) -> int:
+def check(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from alerts.active_watchlists import ActiveWatchlists
     from crawler.catalogue import load_catalogue
 
@@ -34,7 +36,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     plan = _plan(catalogue, watchlists)
     if args.json:
         print(json.dumps(plan, ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
     enabled = [o for o in plan["outlets"] if o["enabled"]]
     print(f"{catalogue.path}: {len(catalogue)} outlets, {len(enabled)} enabled")
     if len(enabled) < len(catalogue):
@@ -56,7 +58,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         notify = ", ".join(watchlist["notify"]) or "no channel (alerts are only recorded)"
         print(f"    {watchlist['id']}: {watchlist['rule']} -> {notify}")
     print("OK")
-    return 0
+    return ExitCode.OK
 
 
 def _plan(catalogue: Catalogue, watchlists: WatchlistsConfig) -> dict[str, Any]:
@@ -65,7 +67,7 @@ def _plan(catalogue: Catalogue, watchlists: WatchlistsConfig) -> dict[str, Any]:
         "channels": {
             name: {
                 "type": channel.type,
-                "detail": channel.format if channel.type == "webhook" else channel.mode,
+                "detail": channel.detail,
             }
             for name, channel in watchlists.channels.items()
         },

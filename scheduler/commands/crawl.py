@@ -8,7 +8,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from atalaia.errors import RedisUnavailable
+from atalaia.errors import AtalaiaError, ExitCode, RedisUnavailable
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs: Scrapy alone takes most of a second
@@ -19,9 +19,16 @@ if TYPE_CHECKING:  # imported when the command runs: Scrapy alone takes most of 
     from alerts.delivery.stats import DeliverySummary
     from crawler.catalogue import Catalogue, Outlet
     from crawler.summary import CrawlSummary
+    from scheduler.commands import Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+class NothingReached(AtalaiaError):
+    """Every outlet of the pass failed: nothing was crawled."""
+
+    exit_code = ExitCode.NOTHING
+
+
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "crawl", parents=[common], help="crawl outlets once now and print a summary",
         description="Run one pass now over the chosen outlets (all enabled ones by default): "
@@ -43,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=crawl)
 
 
-def crawl(args: argparse.Namespace, settings: Settings) -> int:
+def crawl(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import redis
     from rich.console import Console
 
@@ -58,7 +65,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     outlets = catalogue.select(args.outlet_ids)
     if not outlets:
         print("atalaia: no enabled outlets to crawl", file=sys.stderr)
-        return 0
+        return ExitCode.OK
     keys = Keys(settings.redis_prefix)
     deliveries: DeliverySummary | None = None
     with open_redis(settings.redis_url, settings.data_dir) as service:
@@ -87,13 +94,11 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
             "pending and is fetched again (or delivered) on the next pass"
         )
     if summary.none_reached:
-        print(
-            f"atalaia: no outlet could be reached ({len(summary.outlets)} crawled, every one "
-            "failed; see the errors above)",
-            file=sys.stderr,
+        raise NothingReached(
+            f"no outlet could be reached ({len(summary.outlets)} crawled, every one failed; "
+            "see the errors above)"
         )
-        return 1
-    return 0
+    return ExitCode.OK
 
 
 def _crawl(

@@ -15,13 +15,14 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from atalaia.errors import AtalaiaError
+from atalaia.errors import AtalaiaError, ExitCode
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     import redis
 
     from atalaia.redis_connection import Keys
+    from scheduler.commands import Subparsers
 
 ACTIONS = ("list", "retry", "test", "enable")
 
@@ -30,7 +31,7 @@ class DeliveriesUsageError(AtalaiaError):
     """The arguments of `atalaia deliveries` do not fit together."""
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "deliveries", parents=[common], help="list and retry dead letters, test a channel",
         description="Without an action (or with 'list'), list the dead letters: alerts a "
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=deliveries)
 
 
-def deliveries(args: argparse.Namespace, settings: Settings) -> int:
+def deliveries(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from alerts.delivery.deadletters import enable_channel, list_dead_letters, requeue, requeue_all
     from alerts.watchlists import load_watchlists
     from atalaia.redis_connection import Keys, open_redis
@@ -81,7 +82,7 @@ def deliveries(args: argparse.Namespace, settings: Settings) -> int:
                 print(json.dumps({"requeued": [d.id for d in done]}))
             else:
                 print(f"{len(done)} dead letters back in the queue")
-            return 0
+            return ExitCode.OK
         channel = _one_channel(args)
         if not enable_channel(client, keys, channel):
             config = load_watchlists(settings.watchlists_path)
@@ -92,15 +93,15 @@ def deliveries(args: argparse.Namespace, settings: Settings) -> int:
                     "and none by that name is disabled"
                 )
             print(f"channel {channel} was not disabled")
-            return 0
+            return ExitCode.OK
         waiting = sum(1 for d in list_dead_letters(client, keys, 100_000) if d.channel == channel)
         print(f"channel {channel} enabled")
         if waiting:
             print(f"{waiting} dead letters for it: 'atalaia deliveries retry --all' re-sends them")
-        return 0
+        return ExitCode.OK
 
 
-def _list(client: redis.Redis, keys: Keys, *, as_json: bool) -> int:
+def _list(client: redis.Redis, keys: Keys, *, as_json: bool) -> ExitCode:
     from alerts.delivery.deadletters import disabled_channels, list_dead_letters
 
     letters = list_dead_letters(client, keys)
@@ -113,19 +114,19 @@ def _list(client: redis.Redis, keys: Keys, *, as_json: bool) -> int:
             ],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
     for channel in disabled:
         print(f"channel {channel.channel} disabled since {_when(channel.since)}: {channel.reason}")
     if not letters:
         print("no dead letters")
-        return 0
+        return ExitCode.OK
     print(f"{'ID':<17} {'CHANNEL':<14} {'ALERT':<30} {'TRIES':>5}  LAST ERROR")
     for d in letters:
         print(f"{d.id:<17} {d.channel:<14} {d.alert_id:<30} {d.attempts:>5}  {d.error}")
-    return 0
+    return ExitCode.OK
 
 
-def _test(args: argparse.Namespace, settings: Settings) -> int:
+def _test(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import asyncio
 
     from alerts.delivery import send_sample
@@ -145,7 +146,7 @@ def _test(args: argparse.Namespace, settings: Settings) -> int:
         print(f"channel {name}: {verdict}: {report.detail}")
         if report.answer:
             print(f"answer: {report.answer[:500]}")
-    return 0 if report.ok else 2
+    return ExitCode.OK if report.ok else ExitCode.ERROR
 
 
 def _one_channel(args: argparse.Namespace) -> str:

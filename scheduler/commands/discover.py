@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from atalaia.errors import AtalaiaError, ConfigError, RedisUnavailable
+from atalaia.errors import AtalaiaError, ConfigError, ExitCode, RedisUnavailable
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     from crawler.catalogue import Catalogue, Outlet
     from crawler.discovery import FoundLink, Listing
+    from scheduler.commands import Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "discover", parents=[common],
         help="show what the spider takes from one feed, sitemap or section page",
@@ -48,33 +48,28 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=discover)
 
 
-def discover(args: argparse.Namespace, settings: Settings) -> int:
+def discover(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from crawler import settings as crawl_defaults
     from crawler.discovery import read_listing, verdicts
-    from crawler.extraction.errors import ExtractionError
 
     catalogue = _catalogue(settings, args.outlet)
     is_url = urlsplit(args.source).scheme in ("http", "https")
     url = args.source if is_url else (args.url or Path(args.source).resolve().as_uri())
     outlet = _outlet(catalogue, args.outlet, url)
     body, charset, url = _read(args.source, url, outlet, settings) if is_url else _file(args, url)
-    try:
-        listing = read_listing(
-            body, url, "auto", outlet=outlet, catalogue=catalogue, now=datetime.now(UTC),
-            window=timedelta(seconds=settings.sitemap_window),
-            children=crawl_defaults.ATALAIA_SITEMAP_CHILDREN,
-            pattern=args.articles or _section_pattern(outlet, url), declared_charset=charset,
-        )  # fmt: skip
-    except ExtractionError as exc:
-        print(f"atalaia: {exc}", file=sys.stderr)
-        return 1
+    listing = read_listing(  # ExtractionError (exit 1) when the source is not one
+        body, url, "auto", outlet=outlet, catalogue=catalogue, now=datetime.now(UTC),
+        window=timedelta(seconds=settings.sitemap_window),
+        children=crawl_defaults.ATALAIA_SITEMAP_CHILDREN,
+        pattern=args.articles or _section_pattern(outlet, url), declared_charset=charset,
+    )  # fmt: skip
     states, dedupe = _dedupe_states(settings, listing)
     judged = verdicts(listing, states, crawl_defaults.ATALAIA_MAX_LINKS_PER_SOURCE)
     if args.json:
         print(json.dumps(_report(listing, outlet, judged, dedupe), ensure_ascii=False, indent=2))
     else:
         _print(listing, outlet, judged, dedupe)
-    return 0 if listing.links or listing.children else 1
+    return ExitCode.OK if listing.links or listing.children else ExitCode.NOTHING
 
 
 def _catalogue(settings: Settings, outlet_id: str | None) -> Catalogue | None:

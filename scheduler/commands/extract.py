@@ -8,15 +8,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from atalaia.errors import ConfigError
+from atalaia.errors import ConfigError, ExitCode
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     from atalaia.article import Article
     from crawler.catalogue import Catalogue, Outlet
+    from scheduler.commands import Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "extract", parents=[common], help="show what the extractor gets from a page",
         description="Extract the article in an HTML page (a URL or a saved file) and print its "
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=extract)
 
 
-def extract(args: argparse.Namespace, settings: Settings) -> int:
+def extract(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from atalaia.article import NotAnArticle
     from crawler.extraction.page import extract_article
     from crawler.extraction.timezones import guess_timezone
@@ -58,12 +59,12 @@ def extract(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"url": url, "article": None, "reason": exc.reason}))
         else:
             print(f"{url}: not an article ({exc.reason})")
-        return 1
+        return ExitCode.NOTHING
     if args.json:
         print(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render(article))
-    return 0
+    return ExitCode.OK
 
 
 def render(article: Article) -> str:

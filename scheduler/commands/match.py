@@ -10,7 +10,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from atalaia.errors import AtalaiaError
+from atalaia.errors import AtalaiaError, ExitCode
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
@@ -18,13 +18,14 @@ if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays f
 
     from alerts.matching import Matcher, WatchlistMatch
     from atalaia.article import Article
+    from scheduler.commands import Subparsers
 
 
 class BadQuery(AtalaiaError):
     pass
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "match", parents=[common], help="test a query or watchlist on a URL, file or stdin",
         description="Match a query (--query) or a watchlist of the watchlists file "
@@ -44,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=match)
 
 
-def match(args: argparse.Namespace, settings: Settings) -> int:
+def match(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from rich.console import Console
 
     from scheduler.sources import read_source
@@ -57,7 +58,7 @@ def match(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(_as_json(article, found), ensure_ascii=False, indent=2))
     else:
         _print(found, Console(highlight=False, soft_wrap=True))
-    return 0 if found else 1
+    return ExitCode.OK if found else ExitCode.NOTHING
 
 
 def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from atalaia.durations import parse_duration
-from atalaia.errors import AtalaiaError
+from atalaia.errors import AtalaiaError, ExitCode
 from atalaia.settings import Settings
 
+if TYPE_CHECKING:
+    from scheduler.commands import Subparsers
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "replay", parents=[common], help="run watchlists over recent stories",
         description="Match the stories first seen within --since against the watchlists "
@@ -28,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=replay_command)
 
 
-def replay_command(args: argparse.Namespace, settings: Settings) -> int:
+def replay_command(args: argparse.Namespace, settings: Settings) -> ExitCode:
     try:
         since = timedelta(seconds=parse_duration(args.since))
     except ValueError as exc:
@@ -58,7 +62,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> int:
         report = summary.to_dict()
         report["deliveries"] = deliveries.to_dict() if deliveries else None
         print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
     console = Console(highlight=False)
     created = sum(summary.new_alerts.values())
     console.print(
@@ -68,4 +72,4 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> int:
     )
     if deliveries is not None:
         print_deliveries(deliveries, console)
-    return 0
+    return ExitCode.OK

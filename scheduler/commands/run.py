@@ -6,19 +6,21 @@ import argparse
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
-from atalaia.errors import AtalaiaError
+from atalaia.errors import AtalaiaError, ExitCode
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:
     import asyncio
     from collections.abc import Callable
 
-log = logging.getLogger("atalaia.daemon")
+    from scheduler.commands import Subparsers
+
+log = logging.getLogger(__name__)
 
 GRACE = 25.0  # seconds a graceful stop may take before the process just ends
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "run", parents=[common], help="run the daemon: schedule, crawl, match, deliver",
         description="Run Atalaia in the background: crawl every enabled outlet on its "
@@ -49,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import asyncio
     import signal
 
@@ -94,7 +96,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if isinstance(error, AtalaiaError):
             raise error
         raise AtalaiaError(f"the daemon stopped on an unexpected error: {error!r}") from error
-    return 0
+    return ExitCode.OK
 
 
 def add_web_options(parser: argparse.ArgumentParser) -> None:

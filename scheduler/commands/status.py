@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from atalaia.errors import RedisUnavailable
+from atalaia.errors import ExitCode, RedisUnavailable
 from atalaia.settings import Settings
 
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
@@ -26,13 +26,14 @@ if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays f
     from crawler.catalogue import Outlet
     from crawler.outlet_health import OutletHealth
     from crawler.source_health import SourceWarning
+    from scheduler.commands import Subparsers
     from scheduler.metrics import Queues
 
 WIDE = 120
 """Columns from which the last error gets a column of its own."""
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "status", parents=[common], help="per-outlet health, queue depths, dead letters",
         description="Show, for each outlet of the catalogue, its last crawl, last success, "
@@ -93,7 +94,7 @@ class Status:
         }
 
 
-def status(args: argparse.Namespace, settings: Settings) -> int:
+def status(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import redis
     from rich.console import Console
 
@@ -111,7 +112,7 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_status(report, Console())
-    return 0
+    return ExitCode.OK
 
 
 def read_status(client: redis.Redis, keys: Keys, outlets: Sequence[Outlet], now: float) -> Status:

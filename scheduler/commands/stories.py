@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from atalaia.errors import RedisUnavailable
+from atalaia.errors import ExitCode, RedisUnavailable
 from atalaia.settings import Settings
 from scheduler.commands.alerts import add_filters, limit_of, since_of
 
@@ -17,9 +17,10 @@ if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays f
 
     from alerts.history import KeptStory
     from atalaia.article import Article
+    from scheduler.commands import Subparsers
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "stories", parents=[common], help="list the stories kept, matched or not",
         description="List every story kept (30 days by default, ATALAIA_KEEP_FOR), whether "
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=stories_command)
 
 
-def stories_command(args: argparse.Namespace, settings: Settings) -> int:
+def stories_command(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import redis
     from rich.console import Console
 
@@ -65,7 +66,7 @@ def stories_command(args: argparse.Namespace, settings: Settings) -> int:
                 else:
                     for kept in found:
                         print_line(console, story_line(kept, settings.zone))
-                return 0
+                return ExitCode.OK
             for kept in reversed(found):
                 _emit(kept, args, console, settings)
             try:
@@ -75,7 +76,7 @@ def stories_command(args: argparse.Namespace, settings: Settings) -> int:
                         if matching(kept.story.article):
                             _emit(kept, args, console, settings)
             except KeyboardInterrupt:
-                return 0
+                return ExitCode.OK
         except redis.RedisError as exc:
             raise RedisUnavailable(f"lost the connection to Redis: {exc}") from None
 

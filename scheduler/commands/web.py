@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
+from typing import TYPE_CHECKING
 
+from atalaia.errors import ExitCode
 from atalaia.settings import Settings
 from scheduler.commands.run import add_web_options
 
-log = logging.getLogger("atalaia.web")
+if TYPE_CHECKING:
+    from scheduler.commands import Subparsers
+
+log = logging.getLogger(__name__)
 
 RELOAD_EVERY = 5.0
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "web", parents=[common], help="serve the web app alone (no crawling, no delivery)",
         description="Serve the web app (latest alerts, watchlists with their charts and "
@@ -30,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(handler=web)
 
 
-def web(args: argparse.Namespace, settings: Settings) -> int:
+def web(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import asyncio
 
     from scheduler.logs import configure_logging
@@ -41,7 +45,7 @@ def web(args: argparse.Namespace, settings: Settings) -> int:
     address = parse_address(args.web_address)
     require_token(address[0], settings.web_token)
     asyncio.run(_serve(args, settings, address))
-    return 0
+    return ExitCode.OK
 
 
 async def _serve(args: argparse.Namespace, settings: Settings, address: tuple[str, int]) -> None:
@@ -52,6 +56,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, address: tuple[st
 
     from alerts.active_watchlists import ActiveWatchlists
     from atalaia.redis_connection import Keys, open_redis, redact
+    from atalaia.redis_outage import pause
     from crawler.catalogue import load_catalogue
     from scheduler.metrics import Metrics
     from scheduler.web.launch import start_web
@@ -84,8 +89,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, address: tuple[st
         )  # fmt: skip
         try:
             while not stop.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), RELOAD_EVERY)
+                await pause(stop, RELOAD_EVERY)
                 watchlists.reload_if_changed()
         finally:
             await server.stop()

@@ -29,7 +29,7 @@ from scheduler.web.security import (
     session_value,
 )
 
-log = logging.getLogger("atalaia.web")
+log = logging.getLogger(__name__)
 
 MAX_FORM = 16 * 1024
 

@@ -29,7 +29,7 @@ from scheduler.web.i18n import LANGUAGES, translator
 from scheduler.web.security import CSRF_COOKIE, Guard, cookies_of, new_csrf
 from scheduler.web.views import offset_of
 
-log = logging.getLogger("atalaia.web")
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]

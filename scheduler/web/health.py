@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-log = logging.getLogger("atalaia.web")
+log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], Awaitable[bool | str]]
 """True when healthy; False or a reason (str) when not."""

@@ -19,7 +19,7 @@ from scheduler.web.health import HealthCheck
 from scheduler.web.security import require_token
 from scheduler.web.server import WebServer
 
-log = logging.getLogger("atalaia.web")
+log = logging.getLogger(__name__)
 
 
 async def start_web(

@@ -156,7 +156,7 @@ def _channels(web: Web, watchlist: Watchlist, now: float) -> list[dict[str, Any]
         rows.append({
             "name": name,
             "type": getattr(channel, "type", "?"),
-            "destination": views.destination(channel) if channel is not None else "",
+            "destination": channel.destination if channel is not None else "",
             "configured": channel is not None,
             "disabled": off,
             "disabled_since": datetime.fromtimestamp(off.since, UTC) if off else None,

@@ -24,7 +24,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-log = logging.getLogger("atalaia.web")
+log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 5.0
 _TIMEOUT_ANSWER = (

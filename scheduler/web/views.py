@@ -60,13 +60,3 @@ def until(moment: float | None, now: float, t: Callable[..., str]) -> str:
     if moment is None:
         return "–"
     return t("due") if moment <= now else t("in", span=span(moment - now))
-
-
-def destination(channel: object) -> str:
-    """Where a channel sends, without secrets: a webhook's host, a mail's recipients."""
-    from urllib.parse import urlsplit
-
-    url = getattr(channel, "url", None)
-    if url is not None:
-        return urlsplit(str(url)).netloc
-    return ", ".join(getattr(channel, "to", ()))

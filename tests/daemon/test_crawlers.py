@@ -42,7 +42,9 @@ def test_two_crawlers_share_the_jobs_and_redo_a_killed_ones(
         assert {url: n for url, n in fetched.items() if n > 1} == {}, "an article fetched twice"
         assert max(stage.story_counts().values()) == 1
         for crawler in crawlers:
-            assert "INFO atalaia.crawl: crawl " in crawler.log(), f"{crawler.name} never crawled"
+            assert "INFO scheduler.outlet_crawls: crawl " in crawler.log(), (
+                f"{crawler.name} never crawled"
+            )
 
         # A crawler dies (SIGKILL) while it crawls the slow outlet.
         slow = stage.outlet_ids[1]

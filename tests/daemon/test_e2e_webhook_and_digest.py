@@ -39,7 +39,11 @@ def _free_port() -> int:
 def test_published_article_reaches_webhook_mail_and_digest(
     redis_url: str, keys: Keys, tmp_path: Path
 ) -> None:
-    digest_at = datetime.now(UTC) + timedelta(minutes=1)
+    # The digest's minute starts 30 to 90 s from now: late enough for the article published
+    # below to be crawled and held (started in a minute's last seconds, "now + 1 minute"
+    # made it due before the article was published).
+    soon = datetime.now(UTC) + timedelta(seconds=30)
+    digest_at = soon.replace(second=0, microsecond=0) + timedelta(minutes=1)
     with (
         Newsroom(articles_per_outlet=2) as room,
         Receiver(SECRET) as receiver,
@@ -119,7 +123,7 @@ def test_published_article_reaches_webhook_mail_and_digest(
                                      if "plantao@example.org" in m.recipients), 15)  # fmt: skip
 
             # The digest goes out at its minute, with every alert since the last one.
-            wait = (digest_at.replace(second=0, microsecond=0) - datetime.now(UTC)).total_seconds()
+            wait = (digest_at - datetime.now(UTC)).total_seconds()
             assert _wait(
                 lambda: any("analistas@example.org" in m.recipients for m in smtp.mails),
                 max(wait, 0) + 20,

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 import redis
 import redis.asyncio as aioredis
 
-from alerts.alert import Alert, AlertMatch
+from alerts.alert import Alert, Hit
 from alerts.delivery import DeliveryStats, DeliverySummary, Dispatcher, DispatcherOptions
 from alerts.delivery.smtp import Mailer
 from alerts.delivery.webhook import WebhookTimeouts
 from alerts.queue import AlertQueue
-from alerts.watchlists import EmailChannel, WebhookChannel
+from alerts.watchlists import ChannelConfig, EmailChannel, WebhookChannel
 from atalaia.article import Article
 from atalaia.redis_connection import Keys
 from atalaia.story import Copy
@@ -69,7 +69,7 @@ def make_alert(
         watchlist_name=watchlist[1],
         story_id=f"story-{number}",
         article=article,
-        matches=(AlertMatch("Rússia", "body", snippet, start, start + len("Rússia")),),
+        matches=(Hit("Rússia", "body", snippet, start, start + len("Rússia")),),
         created_at=created_at or BASE + timedelta(seconds=number),
         channels=tuple(channels),
         also_in=(Copy("folha", f"https://folha.example/{number}"),),
@@ -108,7 +108,7 @@ FAST = DispatcherOptions(
 def dispatcher(
     client: aioredis.Redis,
     keys: Keys,
-    channels: Mapping[str, WebhookChannel | EmailChannel],
+    channels: Mapping[str, ChannelConfig],
     clock: Callable[[], float],
     options: DispatcherOptions = FAST,
 ) -> Dispatcher:
@@ -125,7 +125,7 @@ def async_client(url: str) -> aioredis.Redis:
 def drain(
     redis_url: str,
     keys: Keys,
-    channels: Mapping[str, WebhookChannel | EmailChannel],
+    channels: Mapping[str, ChannelConfig],
     clock: Callable[[], float],
     *,
     timeout: float = 5.0,

@@ -17,6 +17,7 @@ from scheduler.commands.deliveries import register
 
 from .helpers import BASE, Clock, drain, enqueue, make_alert, new_secret, webhook
 from .receiver import Answer, Receiver
+from .smtp_server import SmtpServer
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -139,3 +140,40 @@ def test_unknown_dead_letters_and_channels_are_clear_errors(
         redis_url=redis_url, keys=keys,
     )  # fmt: skip
     assert known.returncode == 0 and known.stdout == "channel equipe was not disabled\n"
+
+
+def test_test_reports_the_id_the_receiver_saw_for_each_kind_of_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sample goes through each kind's sender: a webhook's `webhook-id` marks it as a
+    test, a mail keeps its own Message-ID; `--json` names the one the receiver saw."""
+    secret = new_secret()
+    with Receiver(secret) as rx, SmtpServer() as smtp:
+        watchlists = tmp_path / "watchlists.yaml"
+        watchlists.write_text(
+            f"channels:\n  equipe:\n    type: webhook\n    url: {rx.url}\n"
+            f"    secret: {secret}\n    format: slack\n"
+            f"  analistas:\n    type: email\n    to: [analistas@example.org]\n"
+            f"    from: atalaia@example.org\n    smtp_url: {smtp.url}\n    mode: digest\n"
+            "watchlists: []\n",
+            encoding="utf-8",
+        )
+        code, out = run(
+            ["deliveries", "test", "equipe", "--json", "--watchlists", str(watchlists)], capsys
+        )
+        hook = json.loads(out)
+        assert code == 0 and hook["ok"]
+        [request] = rx.accepted()
+        assert hook["message_id"] == request.webhook_id and request.webhook_id.startswith(
+            "msg_test_"
+        )
+        assert "blocks" in json.loads(request.body)  # the channel's format: slack
+
+        code, out = run(
+            ["deliveries", "test", "analistas", "--json", "--watchlists", str(watchlists)], capsys
+        )
+        mail = json.loads(out)
+        assert code == 0 and mail["ok"]
+        [sent] = smtp.mails  # at once, although the channel is a digest one
+        assert mail["message_id"] == sent.message["Message-ID"]
+        assert "Teste de entrega" in str(sent.message["Subject"])

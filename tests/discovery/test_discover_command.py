@@ -105,6 +105,21 @@ def test_discover_exits_1_and_says_why_when_a_feed_has_no_links(
     assert report["gives_nothing"] == "4 items, none with a link"
 
 
+def test_discover_of_a_broken_feed_exits_1_and_says_why_without_calling_it_an_error(
+    tmp_path: Path, redis_url: str, keys: Keys
+) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_text('<?xml version="1.0"?><rss version="2.0"></rss>', encoding="utf-8")
+    result = atalaia(
+        "discover", str(path), "--url", "https://jornal.example/feed.xml",
+        redis_url=redis_url, keys=keys, env=NO_REDIS,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == (
+        "atalaia: https://jornal.example/feed.xml: not a feed (RSS without <channel>)\n"
+    )
+
+
 def test_discover_a_sitemap_marks_links_out_of_the_window(
     tmp_path: Path, redis_url: str, keys: Keys
 ) -> None:

@@ -68,7 +68,7 @@ def test_a_bad_watchlist_names_itself_and_the_entry() -> None:
     with pytest.raises(RuleError) as raised:
         compile_watchlists(rules)
     error = raised.value
-    assert (error.rule_id, error.entry) == ("coreia", "exclude[0]")
+    assert (error.rule_id, error.location) == ("coreia", ("exclude", 0))
     assert error.query_error is not None and error.query_error.column == 1
     assert str(error) == (
         "watchlist 'coreia', exclude[0]: unbalanced parenthesis: '(' is never closed at column 1"
@@ -86,13 +86,13 @@ def test_a_bad_watchlist_names_itself_and_the_entry() -> None:
 def test_a_watchlist_needs_terms_or_a_query(rule: WatchlistRule) -> None:
     with pytest.raises(RuleError) as raised:
         compile_watchlists([rule])
-    assert raised.value.entry == "terms"
+    assert raised.value.location == ("terms",)
 
 
 def test_query_rule_errors_point_at_the_query() -> None:
     with pytest.raises(RuleError) as raised:
         compile_watchlists([WatchlistRule("q", "q", query="Rússia AND")])
-    assert raised.value.entry == "query"
+    assert raised.value.location == ("query",)
 
 
 def test_precedence_in_the_tree() -> None:

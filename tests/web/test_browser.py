@@ -20,7 +20,7 @@ import pytest
 import redis
 import yaml
 
-from alerts.alert import Alert, AlertMatch
+from alerts.alert import Alert, Hit
 from alerts.archive import Archive
 from alerts.queue import AlertQueue
 from atalaia.article import Article
@@ -153,7 +153,7 @@ class Stage:
                 queue.create(Alert(
                     id=Alert.id_for("coreia", f"h{serial}"), watchlist_id="coreia",
                     watchlist_name="Coreia do Norte", story_id=f"h{serial}", article=article,
-                    matches=(AlertMatch("Coreia do Norte", "title", title, start,
+                    matches=(Hit("Coreia do Norte", "title", title, start,
                                         start + len(hit)),),
                     created_at=when, channels=(),
                 ))  # fmt: skip
