@@ -1,6 +1,8 @@
 """A real browser (Debian's Chromium, driven by Playwright) on the web app after a crawl
 of the newsroom: the latest alerts, a filter, a story, the chart, the Atom feed, and a
-hostile headline. Saves the screenshots the README shows (docs/screenshots/)."""
+hostile headline. Saves its screenshots in the test's own folder, or, with
+ATALAIA_SCREENSHOTS=DIR (`make screenshots`), where the README shows them
+(docs/screenshots/), so an ordinary run leaves the checkout as it was."""
 
 from __future__ import annotations
 
@@ -36,7 +38,6 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 ZONE = "America/Sao_Paulo"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> Coreia do Norte em alerta'
 
@@ -166,7 +167,7 @@ def stage(tmp_path: Path, redis_url: str, keys: Keys) -> Iterator[Stage]:
         yield on_stage
 
 
-def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
+def test_a_press_officer_browses_what_was_caught(stage: Stage, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     outlets = list(stage.room.outlets)
@@ -176,7 +177,8 @@ def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
     stage.crawl()
     assert stage.receiver.accepted(), "the crawl delivered the Coreia alerts to the webhook"
     base = stage.start_web()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = Path(os.environ.get("ATALAIA_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(
@@ -194,7 +196,7 @@ def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
         assert rows.count() >= 5
         assert page.locator("li.alert .state-delivered").count() >= 1
         assert page.locator("li.alert .copies").count() >= 1  # the wire story
-        page.screenshot(path=str(SCREENSHOTS / "alerts.png"))
+        page.screenshot(path=str(shots / "alerts.png"))
 
         # filter by watchlist
         page.select_option("select[name=watchlist]", "russia")
@@ -208,7 +210,7 @@ def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
         page.wait_for_url("**/stories/*")
         assert page.locator("mark").count() >= 1
         assert page.locator(".copies-list li").count() == 2
-        page.screenshot(path=str(SCREENSHOTS / "story.png"), full_page=True)
+        page.screenshot(path=str(shots / "story.png"), full_page=True)
 
         # the watchlist: one bar per day over 90 days, its channel, its feed
         page.goto(base + "/watchlists/coreia")
@@ -217,7 +219,7 @@ def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
             "bars => bars.map(b => b.getAttribute('height'))")]  # fmt: skip
         assert max(heights) > 10 and heights[-1] > 1  # history, and today's alerts
         assert page.locator("table .state-delivered").count() == 1  # channel equipe is ok
-        page.screenshot(path=str(SCREENSHOTS / "watchlist.png"))
+        page.screenshot(path=str(shots / "watchlist.png"))
         feed_url = page.locator("a[type='application/atom+xml']").get_attribute("href")
         answer = page.request.get(base + str(feed_url))
         feed = feedparser.parse(answer.body())
@@ -227,7 +229,7 @@ def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
         page.goto(base + "/outlets")
         assert page.locator("tr[data-outlet]").count() == 4
         assert page.locator(".outlet-ok").count() == 4
-        page.screenshot(path=str(SCREENSHOTS / "outlets.png"), full_page=True)
+        page.screenshot(path=str(shots / "outlets.png"), full_page=True)
 
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="pt-BR", timezone_id=ZONE,
@@ -237,7 +239,7 @@ def test_a_press_officer_browses_what_was_caught(stage: Stage) -> None:
         small.goto(base + "/")
         width = small.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, "the page fits a phone's width"
-        small.screenshot(path=str(SCREENSHOTS / "alerts-phone.png"))
+        small.screenshot(path=str(shots / "alerts-phone.png"))
 
         # a hostile headline is shown as text, and runs nothing
         stage.room.publish(outlets[0], topic="coreia", title=HOSTILE)
