@@ -34,45 +34,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from alerts.alert import Alert
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.story import Story
 
 DEFAULT_KEEP_FOR = 30 * 86400.0
 UTC_ZONE = ZoneInfo("UTC")
 COUNTS_TTL = 400 * 86400
 """How long a day's counts are kept: a year, and a month of slack."""
-
-
-@dataclass(frozen=True)
-class ArchiveKeys:
-    keys: Keys
-
-    def alert(self, alert_id: str) -> str:
-        return self.keys("kept", "alert", alert_id)
-
-    def alerts(self, watchlist: str | None = None, outlet: str | None = None) -> str:
-        """The time index of the alerts of `watchlist` and/or `outlet` (None: any)."""
-        parts = ["kept", "alerts"]
-        if watchlist:
-            parts += ["w", watchlist]
-        if outlet:
-            parts += ["o", outlet]
-        return self.keys(*parts)
-
-    def story(self, story_id: str) -> str:
-        return self.keys("kept", "story", story_id)
-
-    def stories(self, outlet: str) -> str:
-        """The time index (stream entry ids by first_seen) of an outlet's stories."""
-        return self.keys("kept", "stories", "o", outlet)
-
-    @property
-    def stream(self) -> str:
-        """The stream of recent stories (full JSON, body included)."""
-        return self.keys("stories")
-
-    def day(self, day: date) -> str:
-        return self.keys("counts", day.isoformat())
 
 
 def watchlist_count(watchlist: str) -> str:
@@ -126,21 +94,17 @@ class Archive:
     keep_for: float = DEFAULT_KEEP_FOR
     zone: ZoneInfo = UTC_ZONE
 
-    @property
-    def k(self) -> ArchiveKeys:
-        return ArchiveKeys(self.keys)
-
     def alert_arguments(self, alert: Alert) -> tuple[list[str], list[str | float]]:
         """KEYS[3..9] and ARGV[4..10] of ALERT_SCRIPT for `alert`."""
-        k, watchlist, outlet = self.k, alert.watchlist_id, alert.article.outlet
+        k, watchlist, outlet = self.keys, alert.watchlist_id, alert.article.outlet
         keys = [
-            k.alert(alert.id),
-            k.alerts(),
-            k.alerts(watchlist=watchlist),
-            k.alerts(outlet=outlet),
-            k.alerts(watchlist=watchlist, outlet=outlet),
-            k.story(alert.story_id),
-            k.day(local_day(alert.created_at, self.zone)),
+            k.kept_alert(alert.id),
+            k.kept_alerts(),
+            k.kept_alerts(watchlist=watchlist),
+            k.kept_alerts(outlet=outlet),
+            k.kept_alerts(watchlist=watchlist, outlet=outlet),
+            k.kept_story(alert.story_id),
+            k.day_counts(local_day(alert.created_at, self.zone)),
         ]
         args: list[str | float] = [
             kept_alert_json(alert.to_dict()),
@@ -155,14 +119,14 @@ class Archive:
 
     def story_arguments(self, story: Story, max_recent: int) -> tuple[list[str], list[str | float]]:
         """KEYS and ARGV of STORY_SCRIPT for `story`."""
-        k, outlet = self.k, story.article.outlet
+        k, outlet = self.keys, story.article.outlet
         first_seen = story.first_seen.timestamp()
         oldest_ms = int((first_seen - self.keep_for) * 1000)
         keys = [
-            k.stream,
-            k.story(story.id),
-            k.stories(outlet),
-            k.day(local_day(story.first_seen, self.zone)),
+            k.recent_stories(),
+            k.kept_story(story.id),
+            k.kept_outlet_stories(outlet),
+            k.day_counts(local_day(story.first_seen, self.zone)),
         ]
         args: list[str | float] = [
             story.to_json(),

@@ -16,13 +16,11 @@ from typing import Any
 import redis
 
 from alerts.alert import Alert
-from alerts.archive import ArchiveKeys
-from alerts.delivery.keys import DeliveryKeys
 from alerts.delivery.store import DEAD, DELIVERED, DIGEST, RETRY
 from atalaia.article import Article
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text, texts
-from atalaia.story import Copy, Story, also_in_key
+from atalaia.story import Copy, Story
 
 PENDING = "pending"
 """Not handled by a dispatcher yet (or its state has expired)."""
@@ -132,8 +130,6 @@ class History:
     def __init__(self, client: redis.Redis, keys: Keys, *, keep_for: float) -> None:
         self.client = client
         self.keys = keys
-        self.k = ArchiveKeys(keys)
-        self.delivery = DeliveryKeys(keys)
         self.keep_for = keep_for
 
     # -- alerts -----------------------------------------------------------------------
@@ -142,7 +138,7 @@ class History:
         self, chosen: AlertFilter, *, now: float, offset: int = 0, limit: int = 50
     ) -> AlertPage:
         """The newest alerts `chosen` selects, `limit` from `offset`, and how many in all."""
-        index = self.k.alerts(chosen.watchlist, chosen.outlet)
+        index = self.keys.kept_alerts(chosen.watchlist, chosen.outlet)
         low = self._low(chosen.since, now)
         with self.client.pipeline(transaction=False) as pipe:
             pipe.zrevrangebyscore(index, "+inf", low, start=offset, num=limit)
@@ -155,7 +151,7 @@ class History:
     ) -> list[KeptAlert]:
         """Alerts created at `after` or later, oldest first, but those in `seen` (for
         following: alerts of one story share their creation time)."""
-        index = self.k.alerts(chosen.watchlist, chosen.outlet)
+        index = self.keys.kept_alerts(chosen.watchlist, chosen.outlet)
         low = max(after, self._low(chosen.since, now))
         ids = texts(self.client.zrangebyscore(index, low, "+inf", start=0, num=500))
         skip = set(seen)
@@ -169,12 +165,12 @@ class History:
         """The kept alerts, in the order given; those expired are left out."""
         if not alert_ids:
             return []
-        raw: list[Any] = self.client.mget([self.k.alert(i) for i in alert_ids])
+        raw: list[Any] = self.client.mget([self.keys.kept_alert(i) for i in alert_ids])
         alerts = [Alert.from_json(record) for record in raw if record is not None]
         with self.client.pipeline(transaction=False) as pipe:
             for alert in alerts:
-                pipe.hgetall(self.delivery.state(alert.id))
-                pipe.hgetall(also_in_key(self.keys, alert.story_id))
+                pipe.hgetall(self.keys.delivery(alert.id))
+                pipe.hgetall(self.keys.story_also(alert.story_id))
             replies = pipe.execute()
         return [
             KeptAlert(
@@ -188,7 +184,7 @@ class History:
     def latest(self, chosen: AlertFilter) -> float | None:
         """When the newest alert `chosen` selects was created."""
         newest = self.client.zrevrange(
-            self.k.alerts(chosen.watchlist, chosen.outlet), 0, 0, withscores=True
+            self.keys.kept_alerts(chosen.watchlist, chosen.outlet), 0, 0, withscores=True
         )
         return float(newest[0][1]) if newest else None
 
@@ -196,7 +192,7 @@ class History:
 
     def story(self, story_id: str) -> KeptStory | None:
         """A story kept, with its alerts; None when nothing of it is kept."""
-        record = _record(self.client.hgetall(self.k.story(story_id)))
+        record = _record(self.client.hgetall(self.keys.kept_story(story_id)))
         alerts = tuple(self.alerts_by_id(list(_alert_fields(record).values())))
         story = None
         if record.get("entry"):
@@ -208,7 +204,7 @@ class History:
             story = Story(story_id, first.article, datetime.fromtimestamp(seen, UTC))
         if story is None:
             return None
-        live: Any = self.client.hgetall(also_in_key(self.keys, story_id))
+        live: Any = self.client.hgetall(self.keys.story_also(story_id))
         copies = _merge_copies(story.also_in, live, story.article.outlet)
         watchlists = tuple(kept.alert.watchlist_id for kept in alerts)
         return KeptStory(story, copies, watchlists, alerts)
@@ -237,13 +233,15 @@ class History:
 
     def stream_position(self) -> str:
         """The id of the newest story in the stream now ("0-0" when empty)."""
-        newest: Any = self.client.xrevrange(self.k.stream, "+", "-", count=1)
+        newest: Any = self.client.xrevrange(self.keys.recent_stories(), "+", "-", count=1)
         return text(newest[0][0]) if newest else "0-0"
 
     def stories_after(self, position: str, *, block_ms: int = 1000) -> tuple[str, list[KeptStory]]:
         """Stories handed on after stream `position`, oldest first (waiting up to
         `block_ms` for one), and the position to read from next."""
-        reply: Any = self.client.xread({self.k.stream: position}, count=500, block=block_ms)
+        reply: Any = self.client.xread(
+            {self.keys.recent_stories(): position}, count=500, block=block_ms
+        )
         entries = [entry for _, batch in reply or [] for entry in batch]
         if not entries:
             return position, []
@@ -256,7 +254,7 @@ class History:
             high = "+"
             while True:
                 entries: Any = self.client.xrevrange(
-                    self.k.stream, high, f"{int(low * 1000)}-0", count=batch
+                    self.keys.recent_stories(), high, f"{int(low * 1000)}-0", count=batch
                 )
                 stories = [_story(fields) for _, fields in entries]
                 yield [s for s in stories if s is not None and s.first_seen.timestamp() >= low]
@@ -268,7 +266,7 @@ class History:
             while True:
                 ids = texts(
                     self.client.zrevrangebyscore(
-                        self.k.stories(outlet), "+inf", low, start=offset, num=batch
+                        self.keys.kept_outlet_stories(outlet), "+inf", low, start=offset, num=batch
                     )
                 )
                 yield self._entries(ids)
@@ -279,7 +277,7 @@ class History:
     def _entries(self, entry_ids: Sequence[str]) -> list[Story]:
         with self.client.pipeline(transaction=False) as pipe:
             for entry_id in entry_ids:
-                pipe.xrange(self.k.stream, entry_id, entry_id)
+                pipe.xrange(self.keys.recent_stories(), entry_id, entry_id)
             replies = pipe.execute()
         stories = [_story(reply[0][1]) for reply in replies if reply]
         return [s for s in stories if s is not None]
@@ -287,8 +285,8 @@ class History:
     def _with_copies(self, found: list[KeptStory]) -> list[KeptStory]:
         with self.client.pipeline(transaction=False) as pipe:
             for kept in found:
-                pipe.hgetall(also_in_key(self.keys, kept.story.id))
-                pipe.hgetall(self.k.story(kept.story.id))
+                pipe.hgetall(self.keys.story_also(kept.story.id))
+                pipe.hgetall(self.keys.kept_story(kept.story.id))
             replies = pipe.execute()
         return [
             KeptStory(
@@ -305,7 +303,7 @@ class History:
         """The count `count_field` (alerts.archive.watchlist_count, ...) on each day."""
         with self.client.pipeline(transaction=False) as pipe:
             for day in days:
-                pipe.hget(self.k.day(day), count_field)
+                pipe.hget(self.keys.day_counts(day), count_field)
             replies = pipe.execute()
         return [int(reply or 0) for reply in replies]
 

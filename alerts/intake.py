@@ -14,14 +14,10 @@ import redis
 
 from alerts.active_watchlists import Compiled
 from alerts.alert import Alert
-from alerts.archive import STORY_SCRIPT, ArchiveKeys
+from alerts.archive import STORY_SCRIPT
 from alerts.queue import AlertQueue
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.story import Story
-
-
-def recent_stories_key(keys: Keys) -> str:
-    return ArchiveKeys(keys).stream
 
 
 def accept_story(

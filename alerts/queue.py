@@ -16,7 +16,7 @@ import redis
 
 from alerts.alert import Alert
 from alerts.archive import ALERT_SCRIPT, Archive
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import ensure_group
 
 DISPATCHERS = "dispatchers"
@@ -52,10 +52,10 @@ class AlertQueue:
 
     @property
     def stream(self) -> str:
-        return self.keys("alerts")
+        return self.keys.alerts()
 
     def record_key(self, alert_id: str) -> str:
-        return self.keys("alert", alert_id)
+        return self.keys.alert(alert_id)
 
     def create(self, alert: Alert) -> bool:
         """Record and enqueue `alert`; False when an alert with its id already exists."""

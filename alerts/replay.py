@@ -12,10 +12,9 @@ import redis
 
 from alerts.active_watchlists import Compiled
 from alerts.archive import Archive
-from alerts.intake import recent_stories_key
 from alerts.queue import AlertQueue
 from atalaia.errors import AtalaiaError
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text
 from atalaia.story import Story
 
@@ -58,7 +57,7 @@ def replay(
     queue = AlertQueue(client, keys, archive=archive)
     summary = ReplaySummary()
     start = f"{int((now - since).timestamp() * 1000)}-0"
-    stream = recent_stories_key(keys)
+    stream = keys.recent_stories()
     while True:
         entries = client.xrange(stream, min=start, max="+", count=batch) or []
         for _, fields in entries:

@@ -30,18 +30,6 @@ from atalaia.errors import RedisUnavailable
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PREFIX = "atalaia:"
-
-
-@dataclass(frozen=True)
-class Keys:
-    """Builds every Redis key under one prefix, so deployments and tests never collide."""
-
-    prefix: str = DEFAULT_PREFIX
-
-    def __call__(self, *parts: str) -> str:
-        return self.prefix + ":".join(parts)
-
 
 def connect(url: str) -> redis.Redis:
     """A client for `url` that has answered PING; RedisUnavailable otherwise."""

@@ -5,21 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from atalaia.article import Article
-
-if TYPE_CHECKING:  # a story needs no Redis client to exist (`atalaia check` stays fast)
-    from atalaia.redis_connection import Keys
-
-
-def also_in_key(keys: Keys, story_id: str) -> str:
-    """The Redis hash (outlet -> URL) of the other outlets that carried a story.
-
-    The crawler's story dedupe fills it as copies turn up; delivery reads it, so an
-    alert sent after a copy appeared names the copy too.
-    """
-    return keys("story", story_id, "also")
 
 
 @dataclass(frozen=True, slots=True)

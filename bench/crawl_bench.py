@@ -37,7 +37,8 @@ from typing import Any
 
 import httpx
 
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from atalaia.redis_connection import EmbeddedRedis, connect
+from atalaia.redis_keys import Keys
 from crawler.dedupe.seen_urls import SeenUrls
 from tests.newsroom import Newsroom
 from tests.newsroom.model import OutletSpec, Style
@@ -186,7 +187,7 @@ def _synthetic_memory(data_dir: Path, count: int = 200_000) -> float:
                 for url in urls:
                     seen.done("g1", url, now, pipe=pipe)
                 pipe.execute()
-        client.delete(Keys("bench:")("pending", "g1"))
+        client.delete(Keys("bench:").pending("g1"))
         return (int(client.info("memory")["used_memory"]) - before) / count
     finally:
         server.stop()

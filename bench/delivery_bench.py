@@ -35,7 +35,8 @@ import redis
 
 from alerts.delivery.signing import webhook_id
 from alerts.queue import AlertQueue
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from atalaia.redis_connection import EmbeddedRedis, connect
+from atalaia.redis_keys import Keys
 from tests.delivery.helpers import make_alert, new_secret
 from tests.delivery.receiver import Receiver
 

@@ -39,7 +39,8 @@ from alerts.alert import Alert, Hit
 from alerts.archive import Archive
 from alerts.queue import AlertQueue
 from atalaia.article import Article
-from atalaia.redis_connection import EmbeddedRedis, Keys
+from atalaia.redis_connection import EmbeddedRedis
+from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from scheduler.metrics import Metrics

@@ -5,11 +5,9 @@ An unchanged feed then costs a 304 Not Modified instead of a full download.
 
 from __future__ import annotations
 
-import hashlib
-
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 
 class Validators:
@@ -41,7 +39,7 @@ class Validators:
         pipe.execute()
 
     def _key(self, url: str) -> str:
-        return self.keys("http", hashlib.blake2b(url.encode(), digest_size=8).hexdigest())
+        return self.keys.validators(url)
 
 
 def _text(value: bytes | str) -> str:

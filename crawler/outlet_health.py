@@ -18,16 +18,11 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text
 
 STORIES_DAY_TTL = 8 * 86400
 """How long a day's story counter is worth keeping (a week back, and a day of slack)."""
-
-
-def stories_today_key(keys: Keys, outlet_id: str, day: date) -> str:
-    """The counter of new stories from `outlet_id` on `day` (in the outlet's timezone)."""
-    return keys("outlet", outlet_id, "stories", day.isoformat())
 
 
 def local_day(zone: ZoneInfo, now: float) -> date:
@@ -76,8 +71,8 @@ def read_outlet_health(
     """The health of each `(outlet id, timezone)`, in the order given, in one round trip."""
     pipe = client.pipeline(transaction=False)
     for outlet_id, zone in outlets:
-        pipe.hgetall(keys("outlet", outlet_id))
-        pipe.get(stories_today_key(keys, outlet_id, local_day(zone, now)))
+        pipe.hgetall(keys.outlet(outlet_id))
+        pipe.get(keys.outlet_stories(outlet_id, local_day(zone, now)))
     replies: list[Any] = pipe.execute()
     return [
         _health(outlet_id, replies[2 * index], replies[2 * index + 1])

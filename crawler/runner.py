@@ -18,10 +18,10 @@ from twisted.internet import task
 
 from alerts.active_watchlists import ActiveWatchlists
 from atalaia.logfilter import log_to_stderr
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet
-from crawler.outlet_health import STORIES_DAY_TTL, stories_today_key
+from crawler.outlet_health import STORIES_DAY_TTL
 from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
 
@@ -136,7 +136,7 @@ def record_outcome(
     the outlet's timezone, from `timezones`), in Redis for `atalaia status`."""
     pipe = client.pipeline()
     for outlet in summary.outlets:
-        key = keys("outlet", outlet.outlet)
+        key = keys.outlet(outlet.outlet)
         pipe.hset(key, "last_crawl", now)
         pipe.hset(key, "last_summary", json.dumps(asdict(outlet)))
         if outlet.ok:
@@ -146,7 +146,7 @@ def record_outcome(
         if outlet.new_stories:
             zone = ZoneInfo(timezones.get(outlet.outlet, "UTC"))
             day = datetime.fromtimestamp(now, zone).date()
-            counter = stories_today_key(keys, outlet.outlet, day)
+            counter = keys.outlet_stories(outlet.outlet, day)
             pipe.incrby(counter, outlet.new_stories)
             pipe.expire(counter, STORIES_DAY_TTL)
     pipe.execute()

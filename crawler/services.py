@@ -16,7 +16,8 @@ from scrapy.settings import Settings
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.archive import Archive
 from alerts.queue import AlertQueue
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from atalaia.redis_connection import EmbeddedRedis, connect
+from atalaia.redis_keys import Keys
 from crawler.conditional_get import Validators
 from crawler.dedupe.seen_urls import SeenUrls
 from crawler.dedupe.stories import StoryIndex

@@ -17,7 +17,7 @@ from typing import Any
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text
 from crawler.discovery import Listing
 
@@ -41,10 +41,6 @@ class SourceWarning:
         }
 
 
-def sources_key(keys: Keys, outlet_id: str) -> str:
-    return keys("outlet", outlet_id, "sources")
-
-
 def record_source_passes(
     client: redis.Redis,
     keys: Keys,
@@ -58,7 +54,7 @@ def record_source_passes(
     it gave nothing. A source in `unchanged` (304 Not Modified) gives what it gave last
     time: if that was nothing, it counts as one more empty pass. Returns the sources
     empty in this pass, with their count of empty passes in a row."""
-    key = sources_key(keys, outlet_id)
+    key = keys.outlet_sources(outlet_id)
     empty = [source for source, reason in passes.items() if reason is not None]
     again = [source for source in unchanged if source not in passes]
     if not passes and not again:
@@ -96,7 +92,7 @@ def read_source_warnings(
     """Per outlet id, its sources empty for `minimum` passes or more, in one round trip."""
     pipe = client.pipeline(transaction=False)
     for outlet_id in outlet_ids:
-        pipe.hgetall(sources_key(keys, outlet_id))
+        pipe.hgetall(keys.outlet_sources(outlet_id))
     warnings: dict[str, list[SourceWarning]] = {}
     for outlet_id, entries in zip(outlet_ids, pipe.execute(), strict=True):
         found = []

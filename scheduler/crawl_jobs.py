@@ -16,7 +16,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import ensure_group_async, text
 
 CRAWLERS = "crawlers"
@@ -43,13 +43,13 @@ class CrawlJobs:
     ) -> None:
         self.client = client
         self.keys = keys
-        self.stream = keys("crawl-jobs")
+        self.stream = keys.crawl_jobs()
         self.claim_idle = claim_idle
         self.max_age = int(max_age)
         self._enqueue = client.register_script(_ENQUEUE)
 
     def _flag(self, outlet_id: str) -> str:
-        return self.keys("crawl-job", outlet_id)
+        return self.keys.crawl_job(outlet_id)
 
     async def enqueue(self, outlet_id: str, now: float) -> bool:
         """Queue a crawl of `outlet_id` unless one is already queued or running."""

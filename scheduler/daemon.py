@@ -38,7 +38,8 @@ from scrapy.crawler import AsyncCrawlerRunner
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.alert import Alert
 from alerts.delivery import DeliveryStats, Dispatcher, DispatcherOptions
-from atalaia.redis_connection import Keys, async_client
+from atalaia.redis_connection import async_client
+from atalaia.redis_keys import Keys
 from atalaia.redis_outage import REDIS_DOWN, Outage, pause, until_redis
 from atalaia.settings import Settings
 from crawler import extraction_pool
@@ -195,7 +196,7 @@ class Daemon:
                 if job.next_run_time is not None
             }
             if next_runs:
-                await self.client.hset(self.keys("schedule", "next"), mapping=next_runs)
+                await self.client.hset(self.keys.next_runs(), mapping=next_runs)
 
     # -- crawler --------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text
 
 _ACQUIRE_OR_RENEW = """
@@ -36,7 +36,7 @@ return 0
 class LeaderLease:
     def __init__(self, client: aioredis.Redis, keys: Keys, holder: str, ttl: float = 15.0) -> None:
         self.client = client
-        self.key = keys("scheduler", "leader")
+        self.key = keys.leader()
         self.holder = holder
         self.ttl = ttl
         self.held = False

@@ -35,10 +35,9 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from alerts.delivery.deadletters import DisabledChannel, count_dead_letters, disabled_channels
-from alerts.delivery.keys import DeliveryKeys
 from alerts.delivery.stats import DeliveryStats
 from alerts.queue import DISPATCHERS
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.summary import OutletSummary
 
 log = logging.getLogger(__name__)
@@ -107,13 +106,12 @@ def read_queues(client: redis.Redis, keys: Keys) -> Queues:
 
     A stream or consumer group that does not exist yet counts as empty.
     """
-    delivery = DeliveryKeys(keys)
-    streams = ((keys(CRAWL_JOBS), CRAWLERS), (delivery.stream, DISPATCHERS))
+    streams = ((keys.crawl_jobs(), CRAWLERS), (keys.alerts(), DISPATCHERS))
     pipe = client.pipeline(transaction=False)
     for stream, group in streams:
         pipe.xlen(stream)
         pipe.xpending(stream, group)
-    pipe.zcard(delivery.retries)
+    pipe.zcard(keys.retries())
     replies: list[Any] = pipe.execute(raise_on_error=False)
     for reply in replies:
         if isinstance(reply, Exception) and not _no_group(reply):
@@ -155,7 +153,7 @@ def last_successes(client: redis.Redis, keys: Keys, outlet_ids: Sequence[str]) -
     """When each outlet's last successful crawl ended (epoch seconds); absent when never."""
     pipe = client.pipeline(transaction=False)
     for outlet_id in outlet_ids:
-        pipe.hget(keys("outlet", outlet_id), "last_success")
+        pipe.hget(keys.outlet(outlet_id), "last_success")
     replies: list[Any] = pipe.execute()
     return {
         outlet_id: float(reply)

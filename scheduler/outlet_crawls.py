@@ -9,7 +9,7 @@ from collections.abc import Callable
 import redis
 from scrapy.crawler import AsyncCrawlerRunner
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.catalogue import Outlet
 from crawler.runner import record_outcome
 from crawler.spiders.outlet import OutletSpider

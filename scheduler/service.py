@@ -13,7 +13,8 @@ from redis.retry import Retry
 
 from alerts.active_watchlists import ActiveWatchlists
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import EmbeddedRedis, Keys, open_redis, redact
+from atalaia.redis_connection import EmbeddedRedis, open_redis, redact
+from atalaia.redis_keys import Keys
 from atalaia.redis_outage import pause
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue

@@ -11,7 +11,8 @@ import pytest
 import redis
 
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from atalaia.redis_connection import EmbeddedRedis, connect
+from atalaia.redis_keys import Keys
 
 pytest_plugins = ["tests.newsroom.fixtures"]
 

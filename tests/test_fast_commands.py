@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import ROOT
 
 HEAVY = ("scrapy", "twisted")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from atalaia.errors import RedisUnavailable
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect, open_redis, redact
+from atalaia.redis_connection import EmbeddedRedis, connect, open_redis, redact
+from atalaia.redis_keys import Keys
 
 
 def test_embedded_redis_persists_under_the_data_dir_and_stops(data_dir: Path) -> None:
@@ -49,4 +50,4 @@ def test_redact_hides_passwords() -> None:
 
 
 def test_keys_share_one_prefix() -> None:
-    assert Keys("x:")("seen", "20000") == "x:seen:20000"
+    assert Keys("x:").seen(20000) == "x:seen:20000"

@@ -15,7 +15,8 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from atalaia.redis_connection import Keys, _free_port
+from atalaia.redis_connection import _free_port
+from atalaia.redis_keys import Keys
 from atalaia.redis_outage import Outage, patiently, until_redis
 from atalaia.redis_streams import ensure_group, ensure_group_async, text, texts
 
@@ -30,16 +31,16 @@ def _away() -> aioredis.Redis:
 def test_ensure_group_creates_the_group_once_and_lets_other_refusals_through(
     redis_client: redis.Redis, redis_url: str, keys: Keys
 ) -> None:
-    stream = keys("stream")
+    stream = keys.alerts()
     ensure_group(redis_client, stream, "readers")
     ensure_group(redis_client, stream, "readers")  # already there: fine
     asyncio.run(_ensure_async(redis_url, stream))
     groups = redis_client.xinfo_groups(stream)
     assert [text(group["name"]) for group in groups] == ["readers"]
 
-    redis_client.set(keys("plain"), "not a stream")
+    redis_client.set(keys.crawl_job("r7"), "not a stream")
     with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
-        ensure_group(redis_client, keys("plain"), "readers")
+        ensure_group(redis_client, keys.crawl_job("r7"), "readers")
 
 
 async def _ensure_async(redis_url: str, stream: str) -> None:

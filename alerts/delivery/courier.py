@@ -32,10 +32,10 @@ from alerts.delivery.schedule import parse_retry_after
 from alerts.delivery.senders import Route
 from alerts.delivery.stats import DeliveryStats
 from alerts.delivery.store import DeliveryStore
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_outage import patiently
 from atalaia.redis_streams import text
-from atalaia.story import Copy, also_in_key
+from atalaia.story import Copy
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class Courier:
         """The alert naming every outlet known to carry its story by now (as created,
         when Redis cannot say: the copies are a nicety, not worth holding it up)."""
         try:
-            copies = await self.client.hgetall(also_in_key(self.keys, alert.story_id))
+            copies = await self.client.hgetall(self.keys.story_also(alert.story_id))
         except RedisError:
             return alert
         if not copies:

@@ -15,10 +15,9 @@ from typing import Any
 
 import redis
 
-from alerts.delivery.keys import DeliveryKeys, retry_member
-from alerts.delivery.store import RETRY
+from alerts.delivery.store import RETRY, retry_member
 from atalaia.errors import AtalaiaError
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text
 
 STATE_TTL = 30 * 86400
@@ -67,21 +66,20 @@ class DisabledChannel:
 
 def list_dead_letters(client: redis.Redis, keys: Keys, limit: int = 1000) -> list[DeadLetter]:
     """The oldest `limit` dead letters, oldest first."""
-    entries: Any = client.xrange(DeliveryKeys(keys).dead_letters, count=limit)
+    entries: Any = client.xrange(keys.dead_letters(), count=limit)
     return [_dead_letter(entry_id, fields) for entry_id, fields in entries]
 
 
 def count_dead_letters(client: redis.Redis, keys: Keys) -> int:
-    return int(client.xlen(DeliveryKeys(keys).dead_letters))
+    return int(client.xlen(keys.dead_letters()))
 
 
 def requeue(client: redis.Redis, keys: Keys, ids: list[str], now: float) -> list[DeadLetter]:
     """Put the dead letters `ids` back on the retries set, due `now`."""
-    k = DeliveryKeys(keys)
     letters = []
     for entry_id in ids:
         found: Any = (
-            client.xrange(k.dead_letters, min=entry_id, max=entry_id)
+            client.xrange(keys.dead_letters(), min=entry_id, max=entry_id)
             if _STREAM_ID.fullmatch(entry_id)
             else None
         )
@@ -89,23 +87,22 @@ def requeue(client: redis.Redis, keys: Keys, ids: list[str], now: float) -> list
             raise DeadLetterNotFound(f"no dead letter with id {entry_id}")
         letters.append(_dead_letter(*found[0]))
     for letter in letters:
-        _requeue_one(client, k, letter, now)
+        _requeue_one(client, keys, letter, now)
     return letters
 
 
 def requeue_all(client: redis.Redis, keys: Keys, now: float) -> list[DeadLetter]:
-    k = DeliveryKeys(keys)
     done: list[DeadLetter] = []
     while batch := list_dead_letters(client, keys, limit=500):
         for letter in batch:
-            _requeue_one(client, k, letter, now)
+            _requeue_one(client, keys, letter, now)
         done += batch
     return done
 
 
 def disabled_channels(client: redis.Redis, keys: Keys) -> list[DisabledChannel]:
     """Channels switched off by a 410 Gone, until `atalaia deliveries enable`."""
-    raw: Any = client.hgetall(DeliveryKeys(keys).disabled)
+    raw: Any = client.hgetall(keys.disabled_channels())
     channels = []
     for name, value in raw.items():
         record = json.loads(value)
@@ -115,13 +112,13 @@ def disabled_channels(client: redis.Redis, keys: Keys) -> list[DisabledChannel]:
 
 def enable_channel(client: redis.Redis, keys: Keys, channel: str) -> bool:
     """Re-enable `channel`; False when it was not disabled."""
-    return bool(client.hdel(DeliveryKeys(keys).disabled, channel))
+    return bool(client.hdel(keys.disabled_channels(), channel))
 
 
-def _requeue_one(client: redis.Redis, k: DeliveryKeys, letter: DeadLetter, now: float) -> None:
+def _requeue_one(client: redis.Redis, keys: Keys, letter: DeadLetter, now: float) -> None:
     with client.pipeline(transaction=True) as pipe:
         if letter.alert_id and letter.channel:
-            state = k.state(letter.alert_id)
+            state = keys.delivery(letter.alert_id)
             pipe.hset(
                 state,
                 mapping={
@@ -131,10 +128,10 @@ def _requeue_one(client: redis.Redis, k: DeliveryKeys, letter: DeadLetter, now: 
                 },
             )
             pipe.expire(state, STATE_TTL)
-            pipe.zadd(k.retries, {retry_member(letter.alert_id, letter.channel): now})
+            pipe.zadd(keys.retries(), {retry_member(letter.alert_id, letter.channel): now})
         else:  # not an alert at all: it goes back on the stream as it came
-            pipe.xadd(k.stream, {"alert": letter.alert_json})
-        pipe.xdel(k.dead_letters, letter.id)
+            pipe.xadd(keys.alerts(), {"alert": letter.alert_json})
+        pipe.xdel(keys.dead_letters(), letter.id)
         pipe.execute()
 
 

@@ -30,11 +30,11 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 
 from alerts.alert import Alert
-from alerts.delivery.keys import DeliveryKeys
 from alerts.delivery.outcome import Attempt
 from alerts.delivery.schedule import RetrySchedule
 from alerts.delivery.stats import DeliveryStats
 from alerts.delivery.store import DEAD, DELIVERED, dead_letter_fields
+from atalaia.redis_keys import DigestPart, Keys
 from atalaia.redis_streams import text
 
 log = logging.getLogger(__name__)
@@ -119,14 +119,14 @@ class Digests:
     def __init__(
         self,
         client: aioredis.Redis,
-        keys: DeliveryKeys,
+        keys: Keys,
         stats: DeliveryStats,
         *,
         ttl: float,
         lock_lease: float = 300.0,
     ) -> None:
         self.client = client
-        self.k = keys
+        self.keys = keys
         self.stats = stats
         self.ttl = int(ttl)
         self.lock_lease = lock_lease
@@ -137,7 +137,7 @@ class Digests:
         self, name: str, batches: BatchSender, now: float, schedule: RetrySchedule
     ) -> bool:
         """Send this channel's digest if it is due; True when it went out."""
-        lock = self.k.digest(name, "lock")
+        lock = self.keys.digest(name, "lock")
         token = uuid.uuid4().hex
         if not await self.client.set(lock, token, nx=True, px=int(self.lock_lease * 1000)):
             return False
@@ -167,8 +167,8 @@ class Digests:
         if attempt.ok:
             async with self.client.pipeline(transaction=True) as pipe:
                 for alert in alerts:
-                    pipe.hset(self.k.state(alert.id), name, DELIVERED)
-                    pipe.expire(self.k.state(alert.id), self.ttl)
+                    pipe.hset(self.keys.delivery(alert.id), name, DELIVERED)
+                    pipe.expire(self.keys.delivery(alert.id), self.ttl)
                 pipe.delete(sending, self._key(name, "attempts"), self._key(name, "retry_at"))
                 await pipe.execute()
             self.stats.delivered[name] += len(alerts)
@@ -189,10 +189,10 @@ class Digests:
         async with self.client.pipeline(transaction=True) as pipe:
             for alert in alerts:
                 pipe.xadd(
-                    self.k.dead_letters,
+                    self.keys.dead_letters(),
                     dead_letter_fields(alert, name, failures, attempt.error, now),
                 )
-                pipe.hset(self.k.state(alert.id), name, DEAD)
+                pipe.hset(self.keys.delivery(alert.id), name, DEAD)
             pipe.delete(sending, self._key(name, "attempts"), self._key(name, "retry_at"))
             await pipe.execute()
         self.stats.dead_lettered[name] += len(alerts)
@@ -205,7 +205,7 @@ class Digests:
     async def _alerts(self, ids: list[str]) -> list[Alert]:
         async with self.client.pipeline(transaction=False) as pipe:
             for alert_id in ids:
-                pipe.hget(self.k.state(alert_id), "alert")
+                pipe.hget(self.keys.delivery(alert_id), "alert")
             raw = await pipe.execute()
         alerts = []
         for alert_id, value in zip(ids, raw, strict=True):
@@ -215,5 +215,5 @@ class Digests:
             alerts.append(Alert.from_json(value))
         return alerts
 
-    def _key(self, name: str, part: str = "") -> str:
-        return self.k.digest(name, part)
+    def _key(self, name: str, part: DigestPart = "") -> str:
+        return self.keys.digest(name, part)

@@ -44,14 +44,13 @@ from redis.exceptions import RedisError, ResponseError
 from alerts.alert import Alert
 from alerts.delivery.courier import Courier
 from alerts.delivery.digests import Digests
-from alerts.delivery.keys import DeliveryKeys, split_member
 from alerts.delivery.senders import SenderRegistry
 from alerts.delivery.smtp import Mailer
 from alerts.delivery.stats import DeliveryStats, DeliverySummary
-from alerts.delivery.store import RETRY, SETTLED, DeliveryStore, Entry
+from alerts.delivery.store import RETRY, SETTLED, DeliveryStore, Entry, split_member
 from alerts.delivery.webhook import WebhookTimeouts
 from alerts.watchlists import ChannelConfig
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_outage import REDIS_DOWN, Outage, pause, until_redis
 
 log = logging.getLogger(__name__)
@@ -115,7 +114,7 @@ class Dispatcher:
             on_delivered=on_delivered,
         )  # fmt: skip
         self.update_channels(channels)
-        self.digests = Digests(client, DeliveryKeys(keys), self.stats, ttl=self.options.state_ttl)
+        self.digests = Digests(client, keys, self.stats, ttl=self.options.state_ttl)
         self._tasks: set[asyncio.Task[None]] = set()
         self._entries_in_flight: set[str] = set()
         self._retries_in_flight: set[str] = set()

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.delivery.stats import DeliverySummary
 from alerts.watchlists import ChannelConfig
-from atalaia.redis_connection import Keys, async_client
+from atalaia.redis_connection import async_client
+from atalaia.redis_keys import Keys
 
 
 def drain_queued(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import texts
 from crawler.urls import url_fingerprint
 
@@ -112,7 +112,7 @@ class SeenUrls:
         args: list[bytes | str | float] = [now, self.lease, self._expire_at(now)]
         for url in unique:
             args += [url_fingerprint(url), url]
-        keys = [self.keys("pending", outlet), *self._buckets(now)]
+        keys = [self.keys.pending(outlet), *self._buckets(now)]
         claimed = self._claim(keys=keys, args=args)
         return [unique[int(index)] for index in claimed]
 
@@ -134,8 +134,8 @@ class SeenUrls:
         for address in (url, *also):
             pipe.hset(bucket, url_fingerprint(address), "d")
         pipe.expireat(bucket, self._expire_at(now))
-        pipe.zrem(self.keys("pending", outlet), url)
-        pipe.hdel(self.keys("attempts", outlet), url)
+        pipe.zrem(self.keys.pending(outlet), url)
+        pipe.hdel(self.keys.attempts(outlet), url)
         if own:
             pipe.execute()
 
@@ -148,7 +148,7 @@ class SeenUrls:
         args: list[bytes | str | float] = [now]
         for url in urls:
             args += [url_fingerprint(url), url]
-        keys = [self.keys("pending", outlet), *self._buckets(now)]
+        keys = [self.keys.pending(outlet), *self._buckets(now)]
         return int(self._release(keys=keys, args=args))
 
     def is_seen(self, url: str, now: float) -> bool:
@@ -181,26 +181,26 @@ class SeenUrls:
     ) -> Retry:
         """Record a failed fetch (or extraction): release the claim for a later pass, or
         give up (mark it done) after `max_attempts` (default: the store's) failures."""
-        attempts = int(self.client.hincrby(self.keys("attempts", outlet), url, 1))
-        self.client.expire(self.keys("attempts", outlet), int(self.ttl))
+        attempts = int(self.client.hincrby(self.keys.attempts(outlet), url, 1))
+        self.client.expire(self.keys.attempts(outlet), int(self.ttl))
         if attempts >= (max_attempts or self.max_attempts):
             self.done(outlet, url, now)
             return Retry(attempts, gave_up=True)
         pipe = self.client.pipeline()
         pipe.hset(self._buckets(now)[0], url_fingerprint(url), "r")
-        pipe.zadd(self.keys("pending", outlet), {url: now})
+        pipe.zadd(self.keys.pending(outlet), {url: now})
         pipe.execute()
         return Retry(attempts, gave_up=False)
 
     def due(self, outlet: str, now: float, limit: int = 500) -> list[str]:
         """Pending URLs of `outlet` due for another try (failed, or their crawler died)."""
-        raw = self.client.zrangebyscore(self.keys("pending", outlet), "-inf", now, 0, limit)
+        raw = self.client.zrangebyscore(self.keys.pending(outlet), "-inf", now, 0, limit)
         return texts(raw)
 
     def _buckets(self, now: float) -> list[str]:
         today = int(now // DAY)
         days = math.ceil(self.ttl / DAY)
-        return [self.keys("seen", str(day)) for day in range(today, today - days - 1, -1)]
+        return [self.keys.seen(day) for day in range(today, today - days - 1, -1)]
 
     def _expire_at(self, now: float) -> int:
         return int((now // DAY + 1) * DAY + self.ttl)

@@ -32,9 +32,8 @@ from datetime import datetime
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.redis_streams import text, texts
-from atalaia.story import also_in_key
 
 SHINGLE = 3
 MIN_WORDS = 40
@@ -47,19 +46,37 @@ MIN_BINS = 8
 _BIN_SHIFT = 64 - 5  # 32 bins
 _LOW = 0xFFFFFFFE  # the low 32 bits, never EMPTY
 _WORD = re.compile(r"\w+", re.UNICODE)
+MAX_REGISTER_CALLS = 10
+"""Calls of the register script before giving up while other crawlers keep adding to
+the article's bands (each call is given the band members the last one reported)."""
 
 
 _REGISTER = """
+-- KEYS[1]: the story; KEYS[2 .. 1 + bands]: its band sets; then, for each candidate
+-- named in ARGV[10 ..], its story hash and its copies hash. A band member that is not
+-- a candidate is returned as {'', member, ...}: the caller adds it and calls again.
 local MIN_BINS = 8
-local prefix = ARGV[1]
-local id = ARGV[2]
-local signature = ARGV[3]
-local outlet = ARGV[4]
-local url = ARGV[5]
-local ttl = tonumber(ARGV[7])
-local share = tonumber(ARGV[8])
+local id = ARGV[1]
+local signature = ARGV[2]
+local outlet = ARGV[3]
+local url = ARGV[4]
+local ttl = tonumber(ARGV[6])
+local share = tonumber(ARGV[7])
+local bands = tonumber(ARGV[9])
 local hashes = string.len(signature) / 4
 local empty = string.char(255, 255, 255, 255)
+local slot = {}
+for i = 10, #ARGV do slot[ARGV[i]] = bands + 2 * (i - 10) + 2 end
+local missing, listed = {''}, {}
+for b = 2, bands + 1 do
+  for _, other in ipairs(redis.call('SMEMBERS', KEYS[b])) do
+    if other ~= id and not slot[other] and not listed[other] then
+      listed[other] = true
+      missing[#missing + 1] = other
+    end
+  end
+end
+if #missing > 1 then return missing end
 local function similar(other)
   local same, compared = 0, 0
   for i = 0, hashes - 1 do
@@ -72,23 +89,24 @@ local function similar(other)
   end
   return compared >= MIN_BINS and same >= share * compared
 end
-for b = 10, #ARGV do
-  local band = prefix .. 'storyband:' .. ARGV[b]
-  for _, other in ipairs(redis.call('SMEMBERS', band)) do
-    local story = prefix .. 'story:' .. other
-    local f = redis.call('HMGET', story, 'signature', 'outlet', 'url')
-    if not f[1] then
-      redis.call('SREM', band, other)
-    elseif other ~= id and similar(f[1]) then
-      if f[2] ~= outlet then
-        redis.call('HSETNX', story .. ':also', outlet, url)
-        redis.call('EXPIRE', story .. ':also', math.max(ttl, tonumber(ARGV[9])))
+for b = 2, bands + 1 do
+  for _, other in ipairs(redis.call('SMEMBERS', KEYS[b])) do
+    if other ~= id then
+      local story, also = KEYS[slot[other]], KEYS[slot[other] + 1]
+      local f = redis.call('HMGET', story, 'signature', 'outlet', 'url')
+      if not f[1] then
+        redis.call('SREM', KEYS[b], other)
+      elseif similar(f[1]) then
+        if f[2] ~= outlet then
+          redis.call('HSETNX', also, outlet, url)
+          redis.call('EXPIRE', also, math.max(ttl, tonumber(ARGV[8])))
+        end
+        return {other, 0, f[2], f[3]}
       end
-      return {other, 0, f[2], f[3]}
     end
   end
 end
-local story = prefix .. 'story:' .. id
+local story = KEYS[1]
 if redis.call('EXISTS', story) == 1 then
   -- The same page again: a copy once handed on; new again if its hand-off never happened.
   local f = redis.call('HMGET', story, 'outlet', 'url', 'handed')
@@ -96,12 +114,11 @@ if redis.call('EXISTS', story) == 1 then
   return {id, 1, f[1], f[2]}
 end
 redis.call('HSET', story, 'signature', signature, 'outlet', outlet, 'url', url,
-  'first_seen', ARGV[6])
+  'first_seen', ARGV[5])
 redis.call('EXPIRE', story, ttl)
-for b = 10, #ARGV do
-  local band = prefix .. 'storyband:' .. ARGV[b]
-  redis.call('SADD', band, id)
-  redis.call('EXPIRE', band, ttl)
+for b = 2, bands + 1 do
+  redis.call('SADD', KEYS[b], id)
+  redis.call('EXPIRE', KEYS[b], ttl)
 end
 return {id, 1, outlet, url}
 """
@@ -179,16 +196,24 @@ class StoryIndex:
         """
         packed = struct.pack(f">{HASHES}I", *signature)
         bands = [
-            f"{band}:" + packed[band * ROWS * 4 : (band + 1) * ROWS * 4].hex()
+            self.keys.story_band(f"{band}:" + packed[band * ROWS * 4 : (band + 1) * ROWS * 4].hex())
             for band in range(BANDS)
         ]
-        result = self._register(
-            args=[
-                self.keys.prefix, story_id, packed, outlet, url, f"{now:.3f}",
-                int(self.ttl), SAME_STORY, int(self.also_ttl), *bands,
-            ]
-        )  # fmt: skip
-        found_id, new, first_outlet, first_url = texts(result)
+        args: list[str | bytes | int | float] = [
+            story_id, packed, outlet, url, f"{now:.3f}", int(self.ttl), SAME_STORY,
+            int(self.also_ttl), BANDS,
+        ]  # fmt: skip
+        own = [self.keys.story(story_id), *bands]
+        candidates: list[str] = []
+        for _ in range(MAX_REGISTER_CALLS):
+            copies = [k for c in candidates for k in (self.keys.story(c), self.keys.story_also(c))]
+            result = texts(self._register(keys=[*own, *copies], args=[*args, *candidates]))
+            if result[0]:
+                break
+            candidates += result[1:]  # stories in its bands this call was not given: again
+        else:
+            raise RuntimeError(f"story {story_id}: its bands kept changing; not registered")
+        found_id, new, first_outlet, first_url = result
         return StoryVerdict(found_id, bool(int(new)), first_outlet, first_url)
 
     def mark_handed(
@@ -197,14 +222,14 @@ class StoryIndex:
         """Record (in the caller's transaction) that the story went on to the next stage,
         and when it was published: with `first_seen`, the story's freshness record (its
         alerts' delivery times are in their delivery state)."""
-        key = self.keys("story", story_id)
+        key = self.keys.story(story_id)
         pipe.hset(key, "handed", 1)
         if published_at is not None:
             pipe.hset(key, "published_at", published_at.isoformat())
 
     def also_in(self, story_id: str) -> list[dict[str, str]]:
         """The other outlets that carried the story, with their URLs."""
-        raw = self.client.hgetall(also_in_key(self.keys, story_id)) or {}
+        raw = self.client.hgetall(self.keys.story_also(story_id)) or {}
         return [{"outlet": text(k), "url": text(v)} for k, v in sorted(raw.items())]
 
 

@@ -79,7 +79,8 @@ def alerts_command(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from rich.console import Console
 
     from alerts.history import AlertFilter, History
-    from atalaia.redis_connection import Keys, open_redis
+    from atalaia.redis_connection import open_redis
+    from atalaia.redis_keys import Keys
     from scheduler.listing import alert_line, print_line
 
     keys = Keys(settings.redis_prefix)

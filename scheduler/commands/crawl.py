@@ -56,7 +56,8 @@ def crawl(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
     from alerts.active_watchlists import ActiveWatchlists
     from alerts.delivery.drain import drain_queued
-    from atalaia.redis_connection import Keys, open_redis
+    from atalaia.redis_connection import open_redis
+    from atalaia.redis_keys import Keys
     from crawler.catalogue import load_catalogue
     from crawler.runner import record_outcome
 

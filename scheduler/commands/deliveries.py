@@ -21,7 +21,7 @@ from atalaia.settings import Settings
 if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays fast
     import redis
 
-    from atalaia.redis_connection import Keys
+    from atalaia.redis_keys import Keys
     from scheduler.commands import Subparsers
 
 ACTIONS = ("list", "retry", "test", "enable")
@@ -57,7 +57,8 @@ def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
 def deliveries(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from alerts.delivery.deadletters import enable_channel, list_dead_letters, requeue, requeue_all
     from alerts.watchlists import load_watchlists
-    from atalaia.redis_connection import Keys, open_redis
+    from atalaia.redis_connection import open_redis
+    from atalaia.redis_keys import Keys
 
     action = args.action
     if action == "test":

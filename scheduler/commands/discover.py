@@ -138,7 +138,8 @@ def _dedupe_states(settings: Settings, listing: Listing) -> tuple[list[str] | No
     """What dedupe knows of the takeable links, and where it was asked (or why not)."""
     import redis
 
-    from atalaia.redis_connection import EmbeddedRedis, Keys, connect, redact
+    from atalaia.redis_connection import EmbeddedRedis, connect, redact
+    from atalaia.redis_keys import Keys
     from crawler.dedupe.seen_urls import SeenUrls
 
     url = settings.redis_url or EmbeddedRedis(settings.data_dir).running_url()

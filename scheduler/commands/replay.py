@@ -43,7 +43,8 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from alerts.archive import Archive
     from alerts.delivery.drain import drain_queued
     from alerts.replay import replay
-    from atalaia.redis_connection import Keys, open_redis
+    from atalaia.redis_connection import open_redis
+    from atalaia.redis_keys import Keys
     from scheduler.commands.crawl import print_deliveries
 
     watchlists = ActiveWatchlists(settings.watchlists_path).current

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # imported when the command runs, so `atalaia --help` stays f
     import redis
     from rich.console import Console
 
-    from atalaia.redis_connection import Keys
+    from atalaia.redis_keys import Keys
     from crawler.catalogue import Outlet
     from crawler.outlet_health import OutletHealth
     from crawler.source_health import SourceWarning
@@ -98,7 +98,8 @@ def status(args: argparse.Namespace, settings: Settings) -> ExitCode:
     import redis
     from rich.console import Console
 
-    from atalaia.redis_connection import Keys, open_redis
+    from atalaia.redis_connection import open_redis
+    from atalaia.redis_keys import Keys
     from crawler.catalogue import load_catalogue
 
     catalogue = load_catalogue(settings.outlets_path)
@@ -139,7 +140,7 @@ def _next_runs(client: redis.Redis, keys: Keys, outlet_ids: list[str]) -> dict[s
     """When the scheduler will next put each outlet's crawl job on the stream."""
     if not outlet_ids:
         return {}
-    replies: Any = client.hmget(keys("schedule", "next"), outlet_ids)
+    replies: Any = client.hmget(keys.next_runs(), outlet_ids)
     runs = {}
     for outlet_id, reply in zip(outlet_ids, replies, strict=True):
         try:

@@ -43,7 +43,8 @@ def stories_command(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from rich.console import Console
 
     from alerts.history import History
-    from atalaia.redis_connection import Keys, open_redis
+    from atalaia.redis_connection import open_redis
+    from atalaia.redis_keys import Keys
     from scheduler.listing import print_line, story_line
 
     matching = _matching(args.query, args.outlet)

@@ -55,7 +55,8 @@ async def _serve(args: argparse.Namespace, settings: Settings, address: tuple[st
     import redis
 
     from alerts.active_watchlists import ActiveWatchlists
-    from atalaia.redis_connection import Keys, open_redis, redact
+    from atalaia.redis_connection import open_redis, redact
+    from atalaia.redis_keys import Keys
     from atalaia.redis_outage import pause
     from crawler.catalogue import load_catalogue
     from scheduler.metrics import Metrics

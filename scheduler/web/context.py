@@ -16,7 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.history import History
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue
 from scheduler.web.health import HealthCheck

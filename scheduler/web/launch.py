@@ -10,7 +10,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from alerts.active_watchlists import ActiveWatchlists
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue
 from scheduler.web.app import create_app

@@ -11,7 +11,7 @@ from pathlib import Path
 import redis
 
 from alerts.alert import Alert
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.delivery.receiver import Receiver
 from tests.newsroom import Newsroom
 
@@ -21,7 +21,7 @@ WATCHED_TOPICS = {"coreia", "russia"}
 
 
 def alert_ids(client: redis.Redis, keys: Keys) -> set[str]:
-    prefix = keys("alert", "")
+    prefix = keys.alert("")
     return {
         (k.decode() if isinstance(k, bytes) else k).removeprefix(prefix)
         for k in client.scan_iter(match=prefix + "*")
@@ -62,7 +62,7 @@ def test_republished_copy_joins_also_in_without_a_second_alert(
     assert summary["matches"] == {"coreia-russia": 1}
     (story,) = [s for s in stories(redis_client, keys) if s.article.canonical_url in
                 {c.canonical_url for c in copies}]  # fmt: skip
-    also = redis_client.hgetall(keys("story", story.id, "also"))
+    also = redis_client.hgetall(keys.story_also(story.id))
     assert len(also) == 1
 
 
@@ -150,7 +150,7 @@ def test_crawl_delivers_its_alerts_and_records_freshness(
         assert len({r.webhook_id for r in receiver.accepted()}) == alerts
         assert not receiver.rejected
     for story in stories(redis_client, keys):
-        record = redis_client.hgetall(keys("story", story.id))
+        record = redis_client.hgetall(keys.story(story.id))
         assert b"first_seen" in record and b"published_at" in record
     for alert_id in alert_ids(redis_client, keys):
-        assert redis_client.hget(keys("delivery", alert_id), "delivered_at")
+        assert redis_client.hget(keys.delivery(alert_id), "delivered_at")

@@ -11,7 +11,7 @@ import pytest
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.watchlists import load_watchlists
 from atalaia.errors import ConfigErrors
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import ROOT, atalaia
 
 SEEDS = ROOT / "seeds" / "outlets.yaml"

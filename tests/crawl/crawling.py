@@ -11,7 +11,7 @@ from typing import Any
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.story import Story
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,5 +55,5 @@ def crawl(catalogue: Path, redis_url: str, keys: Keys, *outlets: str, **env: str
 
 def stories(client: redis.Redis, keys: Keys) -> list[Story]:
     """Every story handed on, oldest first, from the recent-stories stream."""
-    entries = client.xrange(keys("stories")) or []
+    entries = client.xrange(keys.recent_stories()) or []
     return [Story.from_json(fields[b"story"]) for _, fields in entries if fields]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.newsroom import Fault, Newsroom
 from tests.newsroom.model import DEFAULT_SPECS, NonArticleKind, OutletSpec, Style, Trap
 
@@ -117,7 +117,7 @@ def test_same_story_under_several_urls_and_wire_copies_are_one_story(
     wire_stories = [s for s in new if s.article.canonical_url in {w.canonical_url for w in wire}]
     assert len(wire_stories) == 1
     story = wire_stories[0]
-    story_key = keys("story", story.id, "also")
+    story_key = keys.story_also(story.id)
     also_in = {_text(k): _text(v) for k, v in redis_client.hgetall(story_key).items()}
     others = {w.outlet_id: w for w in wire if w.outlet_id != story.article.outlet}
     assert set(also_in) == set(others)

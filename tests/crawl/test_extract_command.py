@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.newsroom import Newsroom
 
 from .crawling import atalaia

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.newsroom import Newsroom
 from tests.newsroom.model import OutletSpec, Style, Trap
 

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.newsroom import Newsroom
 
 from .crawling import ROOT

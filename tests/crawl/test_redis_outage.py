@@ -11,7 +11,8 @@ from pathlib import Path
 
 import redis
 
-from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from atalaia.redis_connection import EmbeddedRedis, connect
+from atalaia.redis_keys import Keys
 from tests.newsroom import Newsroom
 
 from .crawling import ROOT, crawl, stories
@@ -38,9 +39,9 @@ def test_redis_stopping_mid_crawl_is_reported_and_the_next_pass_catches_up(
         )  # fmt: skip
         deadline = time.monotonic() + 30
         client = connect(url)
-        while not client.exists(keys("stories")) and time.monotonic() < deadline:
+        while not client.exists(keys.recent_stories()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert client.exists(keys("stories")), "the crawl never got going"
+        assert client.exists(keys.recent_stories()), "the crawl never got going"
         server.stop()  # Redis goes away while articles are still being fetched
         _, stderr = first.communicate(timeout=120)
         assert first.returncode == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.newsroom import Newsroom
 
 from .crawling import ROOT, stories

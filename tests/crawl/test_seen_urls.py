@@ -7,7 +7,7 @@ import time
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.dedupe.seen_urls import DAY, SeenUrls
 
 # Redis expires keys by its own clock, so the logical time starts at the real one.
@@ -65,7 +65,7 @@ def test_seen_urls_expire_after_the_dedupe_window(redis_client: redis.Redis, key
     seen.done("publico", url, NOW)
     assert seen.is_seen(url, NOW + 2 * DAY)
     assert not seen.is_seen(url, NOW + 5 * DAY)
-    bucket = keys("seen", str(int(NOW // DAY)))
+    bucket = keys.seen(int(NOW // DAY))
     ttl = redis_client.ttl(bucket)
     assert 3 * DAY < ttl <= 4 * DAY + 1
 

@@ -7,7 +7,7 @@ import time
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.dedupe.stories import StoryIndex, signature_of, similarity
 
 WIRE = (

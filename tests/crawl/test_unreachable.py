@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.daemon.test_failure_logs import offline_catalogue
 from tests.newsroom import Newsroom
 

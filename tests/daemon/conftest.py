@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .stage import Stage
 

@@ -26,7 +26,8 @@ import yaml
 
 from alerts.alert import Alert
 from alerts.delivery.signing import webhook_id
-from atalaia.redis_connection import Keys, connect
+from atalaia.redis_connection import connect
+from atalaia.redis_keys import Keys
 from atalaia.story import Story
 from tests.crawl.crawling import stories
 from tests.delivery.receiver import Receiver
@@ -156,7 +157,7 @@ class Stage:
 
     def pending_jobs(self) -> list[dict[str, Any]]:
         """Crawl jobs taken by a crawler and not acknowledged: entry id, outlet, consumer."""
-        stream = self.keys("crawl-jobs")
+        stream = self.keys.crawl_jobs()
         try:
             pending: Any = self.client.xpending_range(stream, "crawlers", "-", "+", 100)
         except redis.ResponseError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.newsroom import Fault
 
 from .daemon_process import wait_until

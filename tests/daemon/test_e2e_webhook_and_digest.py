@@ -19,7 +19,7 @@ import httpx
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.delivery.receiver import Receiver
 from tests.delivery.smtp_server import SmtpServer
 from tests.newsroom import Newsroom

@@ -8,7 +8,8 @@ import os
 import signal
 from pathlib import Path
 
-from atalaia.redis_connection import Keys, connect
+from atalaia.redis_connection import connect
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import stories
 
 from .daemon_process import wait_until

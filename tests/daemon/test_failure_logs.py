@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .daemon_process import DaemonProcess, free_port, wait_until
 

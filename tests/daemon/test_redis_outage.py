@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from atalaia.redis_connection import EmbeddedRedis, Keys
+from atalaia.redis_connection import EmbeddedRedis
+from atalaia.redis_keys import Keys
 from tests.newsroom import Fault
 
 from .daemon_process import free_port, wait_until

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .daemon_process import wait_until
 from .stage import Stage
@@ -27,7 +27,7 @@ def test_one_scheduler_leads_and_a_standby_takes_over_when_it_dies(
         stage.start("dispatcher", "dispatcher")
         for daemon in stage.daemons:
             daemon.wait_healthy()
-        leader_key = keys("scheduler", "leader")
+        leader_key = keys.leader()
 
         def leader_name() -> str | None:
             value = stage.client.get(leader_key)

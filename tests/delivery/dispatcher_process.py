@@ -15,7 +15,8 @@ import sys
 from alerts.delivery import Dispatcher, DispatcherOptions
 from alerts.delivery.webhook import WebhookTimeouts
 from alerts.watchlists import WebhookChannel
-from atalaia.redis_connection import Keys, async_client
+from atalaia.redis_connection import async_client
+from atalaia.redis_keys import Keys
 
 
 async def serve(redis_url: str, prefix: str, url: str, secret: str, claim_idle: float) -> None:

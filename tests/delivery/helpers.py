@@ -21,7 +21,7 @@ from alerts.delivery.webhook import WebhookTimeouts
 from alerts.queue import AlertQueue
 from alerts.watchlists import ChannelConfig, EmailChannel, WebhookChannel
 from atalaia.article import Article
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.story import Copy
 
 BASE = datetime(2025, 2, 27, 22, 2, tzinfo=UTC)
@@ -147,6 +147,6 @@ def drain(
 
 def queue_is_empty(client: redis.Redis, keys: Keys) -> bool:
     """Every stream entry acknowledged and deleted."""
-    stream = keys("alerts")
+    stream = keys.alerts()
     pending: Any = client.xpending(stream, "dispatchers")
     return int(client.xlen(stream)) == 0 and int(pending["pending"]) == 0

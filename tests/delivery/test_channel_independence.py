@@ -10,7 +10,7 @@ from dataclasses import replace
 import redis
 
 from alerts.delivery.webhook import WebhookTimeouts
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .helpers import FAST, async_client, dispatcher, drain, enqueue, make_alert, webhook
 from .receiver import Answer, Receiver, Request

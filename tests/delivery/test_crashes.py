@@ -13,7 +13,8 @@ import redis
 
 from alerts.delivery import Dispatcher
 from alerts.delivery.signing import webhook_id
-from atalaia.redis_connection import EmbeddedRedis, Keys, _free_port, connect
+from atalaia.redis_connection import EmbeddedRedis, _free_port, connect
+from atalaia.redis_keys import Keys
 
 from .helpers import FAST, async_client, enqueue, make_alert, new_secret, queue_is_empty, webhook
 from .receiver import Answer, Receiver, Request

@@ -11,7 +11,7 @@ import redis
 
 from alerts.delivery.deadletters import disabled_channels, list_dead_letters
 from atalaia.errors import AtalaiaError
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from scheduler.commands.deliveries import register
 
@@ -72,7 +72,7 @@ def test_list_retry_and_enable(
     with pytest.raises(AtalaiaError, match="ids or --all"):
         run(["deliveries", "retry", *common], capsys)
 
-    redis_client.hset(keys("delivery", "disabled"), "equipe", '{"since": 0, "reason": "410 Gone"}')
+    redis_client.hset(keys.disabled_channels(), "equipe", '{"since": 0, "reason": "410 Gone"}')
     code, out = run(["deliveries", *common], capsys)
     assert "channel equipe disabled since 1970-01-01 00:00 UTC: 410 Gone" in out
     assert run(["deliveries", "enable", "equipe", *common], capsys) == (

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from alerts.delivery.deadletters import list_dead_letters
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .helpers import Clock, drain, email, enqueue, make_alert, queue_is_empty
 from .smtp_server import SmtpServer

@@ -20,10 +20,10 @@ from alerts.delivery.deadletters import (
     requeue,
     requeue_all,
 )
-from alerts.delivery.keys import DeliveryKeys, retry_member
 from alerts.delivery.schedule import parse_retry_after
 from alerts.delivery.signing import webhook_id
-from atalaia.redis_connection import Keys
+from alerts.delivery.store import retry_member
+from atalaia.redis_keys import Keys
 
 from .helpers import BASE, Clock, drain, enqueue, make_alert, new_secret, queue_is_empty, webhook
 from .receiver import Answer, Receiver, Request, Responder
@@ -49,7 +49,7 @@ def test_500_then_200_is_retried_with_the_same_webhook_id(
         assert stats.retried["equipe"] == 10
         # The stream moved on: retries wait in the sorted set, not in the stream.
         assert queue_is_empty(redis_client, keys)
-        due = redis_client.zscore(DeliveryKeys(keys).retries, retry_member(alerts[0].id, "equipe"))
+        due = redis_client.zscore(keys.retries(), retry_member(alerts[0].id, "equipe"))
         assert due is not None and 4.5 <= due - clock.now <= 5.5  # 5s ± 10 % jitter
 
         clock.advance(3)
@@ -77,7 +77,7 @@ def test_a_receiver_hanging_past_the_timeout_is_retried(
         channels = {"equipe": webhook(receiver.url)}
         summary, _ = drain(redis_url, keys, channels, clock)  # total timeout: 1s
         assert summary.delivered == 0 and summary.retrying == 1
-        (letter,) = redis_client.hmget(DeliveryKeys(keys).state(make_alert(1).id), ["equipe:error"])
+        (letter,) = redis_client.hmget(keys.delivery(make_alert(1).id), ["equipe:error"])
         assert letter == b"timed out after 1s"
         clock.advance(6)
         summary, _ = drain(redis_url, keys, channels, clock)

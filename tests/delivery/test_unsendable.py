@@ -9,7 +9,7 @@ import redis
 
 from alerts.delivery.deadletters import list_dead_letters
 from alerts.watchlists import EmailChannel
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .helpers import Clock, drain, enqueue, make_alert, queue_is_empty
 from .smtp_server import SmtpServer

@@ -10,9 +10,8 @@ import redis
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from alerts.delivery.keys import DeliveryKeys
 from alerts.delivery.signing import webhook_id
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .helpers import BASE, Clock, drain, enqueue, make_alert, new_secret, queue_is_empty, webhook
 from .receiver import Receiver
@@ -120,10 +119,10 @@ def test_delivery_state_survives_a_second_pass(
         channels = {"equipe": webhook(receiver.url)}
         drain(redis_url, keys, channels, Clock(BASE.timestamp()))
         # The same alert shows up on the stream again (say, a replay): nothing is re-sent.
-        redis_client.xadd(keys("alerts"), {"alert": alert.to_json()})
+        redis_client.xadd(keys.alerts(), {"alert": alert.to_json()})
         summary, _ = drain(redis_url, keys, channels, Clock(BASE.timestamp()))
         assert summary.delivered == 0
         assert len(receiver.requests) == 1
-    state = redis_client.hget(DeliveryKeys(keys).state(alert.id), "equipe")
+    state = redis_client.hget(keys.delivery(alert.id), "equipe")
     assert state == b"delivered"
     assert queue_is_empty(redis_client, keys)

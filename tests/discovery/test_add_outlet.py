@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.extraction.htmldoc import parse_html
 from crawler.outlet_places import place_of
 from tests.crawl.crawling import atalaia

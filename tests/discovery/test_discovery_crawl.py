@@ -11,7 +11,7 @@ from typing import Any
 
 import redis
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import atalaia, crawl, stories
 from tests.newsroom import Newsroom, OutletSpec, Style
 from tests.newsroom.feeds import (
@@ -127,8 +127,8 @@ def test_partner_links_are_attributed_to_their_outlet_and_others_skipped_unfetch
             assert article.published_at is not None
             assert article.published_at.utcoffset() == timedelta(hours=1)  # Lisbon, July
             assert article.language == "pt-PT"
-        assert redis_client.zcard(keys("pending", partner)) == 0
-        assert redis_client.zcard(keys("pending", portal)) == 0
+        assert redis_client.zcard(keys.pending(partner)) == 0
+        assert redis_client.zcard(keys.pending(portal)) == 0
 
         # The partner's own crawl finds those three already taken: no second copy.
         again = crawl(catalogue, redis_url, keys, partner)["by_outlet"][partner]

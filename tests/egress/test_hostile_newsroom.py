@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import atalaia
 from tests.delivery.receiver import Receiver
 from tests.newsroom.hostile import SECRET, HostileOutlet, InternalServer

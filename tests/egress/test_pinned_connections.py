@@ -7,7 +7,7 @@ from pathlib import Path
 import redis
 import yaml
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import stories
 from tests.crawl.test_scrapy_project import scrapy
 from tests.newsroom import Newsroom

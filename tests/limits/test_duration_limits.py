@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from atalaia.durations import MAX_DURATION, parse_duration
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import atalaia
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.query import MAX_DEPTH, MAX_LENGTH, MAX_TERMS, QueryError, parse_query
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import ROOT, atalaia
 
 PARENTHESES = "(" * 200 + "Rússia" + ")" * 200

@@ -11,7 +11,7 @@ import pytest
 
 from alerts.active_watchlists import ActiveWatchlists
 from atalaia.errors import ConfigError
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.yamlfile import ALIAS_BUDGET, MAX_DEPTH, parse_yaml
 from crawler.catalogue import load_catalogue
 from tests.crawl.crawling import atalaia

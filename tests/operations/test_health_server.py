@@ -16,7 +16,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import Collector
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.summary import OutletSummary
 from scheduler.metrics import Metrics
 from scheduler.web.address import InvalidAddress, parse_address

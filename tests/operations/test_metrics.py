@@ -10,7 +10,7 @@ import redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from alerts.delivery.stats import DeliveryStats
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from crawler.summary import OutletSummary
 from scheduler.metrics import Metrics
 
@@ -99,18 +99,18 @@ def delivery_stats() -> DeliveryStats:
 def test_collector_exports_delivery_totals_and_redis_state(
     redis_client: redis.Redis, keys: Keys
 ) -> None:
-    redis_client.xadd(keys("crawl-jobs"), {"outlet": "r7"})
-    redis_client.xadd(keys("crawl-jobs"), {"outlet": "g1"})
-    redis_client.xgroup_create(keys("crawl-jobs"), "crawlers", id="0")
-    redis_client.xreadgroup("crawlers", "c1", {keys("crawl-jobs"): ">"}, count=1)
+    redis_client.xadd(keys.crawl_jobs(), {"outlet": "r7"})
+    redis_client.xadd(keys.crawl_jobs(), {"outlet": "g1"})
+    redis_client.xgroup_create(keys.crawl_jobs(), "crawlers", id="0")
+    redis_client.xreadgroup("crawlers", "c1", {keys.crawl_jobs(): ">"}, count=1)
     for n in range(3):
-        redis_client.xadd(keys("alerts"), {"alert": f'{{"n": {n}}}'})
-    redis_client.zadd(keys("delivery", "retries"), {"a1|equipe": NOW, "a2|equipe": NOW})
-    redis_client.xadd(keys("delivery", "deadletters"), {"alert_id": "a3", "channel": "equipe"})
+        redis_client.xadd(keys.alerts(), {"alert": f'{{"n": {n}}}'})
+    redis_client.zadd(keys.retries(), {"a1|equipe": NOW, "a2|equipe": NOW})
+    redis_client.xadd(keys.dead_letters(), {"alert_id": "a3", "channel": "equipe"})
     redis_client.hset(
-        keys("delivery", "disabled"), "velho", json.dumps({"since": NOW, "reason": "410 Gone"})
+        keys.disabled_channels(), "velho", json.dumps({"since": NOW, "reason": "410 Gone"})
     )
-    redis_client.hset(keys("outlet", "r7"), "last_success", NOW - 90)
+    redis_client.hset(keys.outlet("r7"), "last_success", NOW - 90)
 
     metrics = Metrics()
     stats = delivery_stats()

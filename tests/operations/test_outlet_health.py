@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from atalaia.redis_connection import Keys
-from crawler.outlet_health import local_day, read_outlet_health, stories_today_key
+from atalaia.redis_keys import Keys
+from crawler.outlet_health import local_day, read_outlet_health
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 LISBON = ZoneInfo("Europe/Lisbon")
 
 
 def test_stories_today_key_and_the_outlets_day(keys: Keys) -> None:
-    assert stories_today_key(keys, "r7", date(2025, 2, 28)) == keys.prefix + (
+    assert keys.outlet_stories("r7", date(2025, 2, 28)) == keys.prefix + (
         "outlet:r7:stories:2025-02-28"
     )
     two_am_utc = datetime(2025, 3, 1, 2, 0, tzinfo=UTC).timestamp()
@@ -27,7 +27,7 @@ def test_stories_today_key_and_the_outlets_day(keys: Keys) -> None:
 def test_read_outlet_health(redis_client: redis.Redis, keys: Keys) -> None:
     now = datetime(2025, 3, 1, 2, 0, tzinfo=UTC).timestamp()
     redis_client.hset(
-        keys("outlet", "r7"),
+        keys.outlet("r7"),
         mapping={
             "last_crawl": now - 60,
             "last_success": now - 600,
@@ -35,8 +35,8 @@ def test_read_outlet_health(redis_client: redis.Redis, keys: Keys) -> None:
             "last_summary": json.dumps({"outlet": "r7", "errors": 2}),
         },
     )
-    redis_client.set(stories_today_key(keys, "r7", date(2025, 2, 28)), 9)
-    redis_client.set(stories_today_key(keys, "r7", date(2025, 3, 1)), 1)  # Lisbon's day
+    redis_client.set(keys.outlet_stories("r7", date(2025, 2, 28)), 9)
+    redis_client.set(keys.outlet_stories("r7", date(2025, 3, 1)), 1)  # Lisbon's day
     r7, publico = read_outlet_health(
         redis_client, keys, [("r7", SAO_PAULO), ("publico", LISBON)], now
     )

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import redis
 
-from atalaia.redis_connection import Keys
-from crawler.outlet_health import local_day, stories_today_key
+from atalaia.redis_keys import Keys
+from crawler.outlet_health import local_day
 from tests.crawl.crawling import atalaia
 
 CATALOGUE = """\
@@ -45,7 +45,7 @@ def daemon_state(client: redis.Redis, keys: Keys, now: float) -> None:
     """What record_outcome, the scheduler and the dispatcher leave in Redis."""
     summary = {"outlet": "r7", "new_stories": 4, "errors": 0}
     client.hset(
-        keys("outlet", "r7"),
+        keys.outlet("r7"),
         mapping={
             "last_crawl": now - 120,
             "last_success": now - 120,
@@ -53,9 +53,9 @@ def daemon_state(client: redis.Redis, keys: Keys, now: float) -> None:
             "last_summary": json.dumps(summary),
         },
     )
-    client.set(stories_today_key(keys, "r7", local_day(ZoneInfo("America/Sao_Paulo"), now)), 17)
+    client.set(keys.outlet_stories("r7", local_day(ZoneInfo("America/Sao_Paulo"), now)), 17)
     client.hset(
-        keys("outlet", "publico"),
+        keys.outlet("publico"),
         mapping={
             "last_crawl": now - 60,
             "last_success": now - 7200,
@@ -63,18 +63,18 @@ def daemon_state(client: redis.Redis, keys: Keys, now: float) -> None:
             "last_summary": json.dumps({"outlet": "publico", "errors": 3}),
         },
     )
-    client.hset(keys("schedule", "next"), mapping={"r7": now + 180, "publico": now - 5})
-    client.xadd(keys("crawl-jobs"), {"outlet": "r7"})
-    client.xgroup_create(keys("crawl-jobs"), "crawlers", id="0")
-    client.xreadgroup("crawlers", "c1", {keys("crawl-jobs"): ">"})
-    client.xgroup_create(keys("alerts"), "dispatchers", id="0", mkstream=True)
+    client.hset(keys.next_runs(), mapping={"r7": now + 180, "publico": now - 5})
+    client.xadd(keys.crawl_jobs(), {"outlet": "r7"})
+    client.xgroup_create(keys.crawl_jobs(), "crawlers", id="0")
+    client.xreadgroup("crawlers", "c1", {keys.crawl_jobs(): ">"})
+    client.xgroup_create(keys.alerts(), "dispatchers", id="0", mkstream=True)
     for n in range(2):
-        client.xadd(keys("alerts"), {"alert": json.dumps({"n": n})})
-    client.zadd(keys("delivery", "retries"), {"a1|equipe": now + 300})
+        client.xadd(keys.alerts(), {"alert": json.dumps({"n": n})})
+    client.zadd(keys.retries(), {"a1|equipe": now + 300})
     for n in range(3):
-        client.xadd(keys("delivery", "deadletters"), {"alert_id": f"a{n}", "channel": "equipe"})
+        client.xadd(keys.dead_letters(), {"alert_id": f"a{n}", "channel": "equipe"})
     client.hset(
-        keys("delivery", "disabled"),
+        keys.disabled_channels(),
         "antigo",
         json.dumps({"since": now - 3600, "reason": "410 Gone from https://hooks.example.org"}),
     )
@@ -180,7 +180,7 @@ def test_status_fits_80_columns_and_stays_a_table_when_piped(
             f"https://{outlet}.example/feeds/rss/ultimas-noticias.xml: " + "timed out " * 12
         )
         redis_client.hset(
-            keys("outlet", outlet),
+            keys.outlet(outlet),
             mapping={
                 "last_crawl": now - 60, "last_success": now - 86400 * 3,
                 "last_error": long_error,

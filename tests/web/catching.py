@@ -20,7 +20,7 @@ from alerts.archive import Archive
 from alerts.intake import accept_story
 from alerts.queue import AlertQueue
 from atalaia.article import Article
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from atalaia.story import Story
 from crawler.catalogue import Catalogue, load_catalogue

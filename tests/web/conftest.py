@@ -10,7 +10,7 @@ import redis
 
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.archive import Archive
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 
 from .catching import Catcher, write_files
 

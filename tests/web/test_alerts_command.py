@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import ROOT, atalaia, crawl
 from tests.newsroom import DEFAULT_SPECS, Newsroom
 

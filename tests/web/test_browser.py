@@ -26,7 +26,7 @@ from alerts.alert import Alert, Hit
 from alerts.archive import Archive
 from alerts.queue import AlertQueue
 from atalaia.article import Article
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from tests.crawl.crawling import ROOT
 from tests.daemon.daemon_process import free_port, wait_until
 from tests.delivery.receiver import Receiver

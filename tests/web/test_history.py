@@ -11,7 +11,6 @@ import redis
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.archive import (
     Archive,
-    ArchiveKeys,
     outlet_matches_count,
     outlet_stories_count,
     watchlist_count,
@@ -19,8 +18,8 @@ from alerts.archive import (
 from alerts.delivery.store import DeliveryStore
 from alerts.history import AlertFilter, History
 from alerts.replay import replay
-from atalaia.redis_connection import Keys, async_client
-from atalaia.story import also_in_key
+from atalaia.redis_connection import async_client
+from atalaia.redis_keys import Keys
 from scheduler.commands.match import compile_query
 
 from .catching import Catcher, article
@@ -58,7 +57,7 @@ def test_alerts_listed_newest_first_by_any_filter(
         "Coreia do Norte testa míssil",
     ]
     assert page.total == 5 and not page.has_more
-    record = json.loads(redis_client.get(ArchiveKeys(keys).alert(page.alerts[0].id)) or b"{}")
+    record = json.loads(redis_client.get(keys.kept_alert(page.alerts[0].id)) or b"{}")
     assert record["article"]["title"] == titles[0] and "body" not in record["article"]
 
     russia = kept.alerts(AlertFilter(watchlist="russia"), now=now)
@@ -104,7 +103,7 @@ def test_daily_counts_per_watchlist_and_outlet_in_the_deployment_zone(
     assert kept.daily_counts(watchlist_count("russia"), days) == [0, 1]
     assert kept.daily_counts(outlet_stories_count("r7"), days) == [2, 0]
     assert kept.daily_counts(outlet_matches_count("publico"), days) == [0, 2]
-    ttl = redis_client.ttl(ArchiveKeys(keys).day(days[0]))
+    ttl = redis_client.ttl(keys.day_counts(days[0]))
     assert 365 * 86400 < ttl <= 400 * 86400
 
 
@@ -120,19 +119,18 @@ def test_what_is_older_than_keep_for_is_trimmed(
         catcher.catch(article(f"Rússia, nota {n}", n=n), T0 + timedelta(seconds=n))
     later = T0 + timedelta(hours=3)
     catcher.catch(article("Rússia de novo", n=999), later)
-    k = ArchiveKeys(keys)
     # the stream is trimmed by MINID (whole nodes of 100 entries), the indexes exactly
-    assert redis_client.xlen(k.stream) < 200
-    assert redis_client.zcard(k.alerts()) == 1
-    assert redis_client.zcard(k.stories("r7")) == 1
-    assert 0 < redis_client.ttl(k.alerts()) <= hour
+    assert redis_client.xlen(keys.recent_stories()) < 200
+    assert redis_client.zcard(keys.kept_alerts()) == 1
+    assert redis_client.zcard(keys.kept_outlet_stories("r7")) == 1
+    assert 0 < redis_client.ttl(keys.kept_alerts()) <= hour
     kept = History(redis_client, keys, keep_for=hour)
     page = kept.alerts(AlertFilter(), now=later.timestamp())
     assert [a.alert.article.title for a in page.alerts] == ["Rússia de novo"]
     assert [s.story.article.title for s in kept.stories(now=later.timestamp())] == [
         "Rússia de novo"
     ]
-    record_ttl = redis_client.ttl(k.alert(page.alerts[0].id))
+    record_ttl = redis_client.ttl(keys.kept_alert(page.alerts[0].id))
     assert 0 < record_ttl <= hour
 
 
@@ -142,7 +140,7 @@ def test_a_story_with_its_alerts_copies_and_deliveries(
     story, alerts = catcher.catch(
         article("Coreia do Norte e Rússia assinam acordo", n=1, body="Kim e Putin. " * 5), T0
     )
-    redis_client.hset(also_in_key(keys, story.id), "publico", "https://publico.invalid/x")
+    redis_client.hset(keys.story_also(story.id), "publico", "https://publico.invalid/x")
     coreia = next(a for a in alerts if a.watchlist_id == "coreia")
 
     async def deliver() -> None:

@@ -15,9 +15,8 @@ import pytest
 import redis
 
 from alerts.delivery.deadletters import list_dead_letters
-from alerts.delivery.keys import DeliveryKeys
 from alerts.delivery.store import dead_letter_fields
-from atalaia.redis_connection import Keys
+from atalaia.redis_keys import Keys
 from scheduler.web.app import create_app
 from scheduler.web.security import CSRF_COOKIE, TokenRequired, require_token
 from tests.crawl.crawling import ROOT
@@ -105,13 +104,13 @@ def test_story_page(
     story, alerts = catcher.catch(
         article("Coreia do Norte e Rússia assinam acordo", "r7", n=9), NOW - timedelta(hours=1)
     )
-    redis_client.hset(keys("story", story.id, "also"), "publico", "https://publico.invalid/a")
+    redis_client.hset(keys.story_also(story.id), "publico", "https://publico.invalid/a")
     coreia = next(a for a in alerts if a.watchlist_id == "coreia")
     redis_client.xadd(
-        DeliveryKeys(keys).dead_letters,
+        keys.dead_letters(),
         dead_letter_fields(coreia, "equipe", 6, "HTTP 500 from receiver", NOW.timestamp()),
     )
-    redis_client.hset(DeliveryKeys(keys).state(coreia.id), mapping={"equipe": "dead",
+    redis_client.hset(keys.delivery(coreia.id), mapping={"equipe": "dead",
                       "equipe:attempts": 6, "equipe:error": "HTTP 500 from receiver"})  # fmt: skip
     web = web_for(redis_client, keys, *files, now=NOW.timestamp())
     with served(create_app(web)) as base:
@@ -204,10 +203,10 @@ def test_posts_need_the_csrf_value_and_this_origin(
 ) -> None:
     _, alerts = catcher.catch(article("Coreia do Norte", n=5), NOW)
     redis_client.xadd(
-        DeliveryKeys(keys).dead_letters,
+        keys.dead_letters(),
         dead_letter_fields(alerts[0], "equipe", 3, "HTTP 500", NOW.timestamp()),
     )
-    redis_client.hset(DeliveryKeys(keys).disabled, "equipe", '{"since": 0, "reason": "410"}')
+    redis_client.hset(keys.disabled_channels(), "equipe", '{"since": 0, "reason": "410"}')
     web = web_for(redis_client, keys, *files, now=NOW.timestamp())
     with served(create_app(web)) as base, httpx.Client(base_url=base) as client:
         client.get("/watchlists/coreia")
@@ -219,15 +218,15 @@ def test_posts_need_the_csrf_value_and_this_origin(
             headers={"Origin": "https://evil.example"},
         )  # fmt: skip
         assert other_site.status_code == 403
-        assert redis_client.hexists(DeliveryKeys(keys).disabled, "equipe")
+        assert redis_client.hexists(keys.disabled_channels(), "equipe")
         done = client.post("/actions/enable", data={"channel": "equipe", "csrf": csrf,
                                                      "back": "/watchlists/coreia"})  # fmt: skip
         assert done.status_code == 303 and done.headers["location"] == "/watchlists/coreia"
-        assert not redis_client.hexists(DeliveryKeys(keys).disabled, "equipe")
+        assert not redis_client.hexists(keys.disabled_channels(), "equipe")
         assert len(list_dead_letters(redis_client, keys)) == 1
         assert client.post("/actions/retry", data={"channel": "equipe"}).status_code == 403
         retried = client.post("/actions/retry", data={"channel": "equipe", "csrf": csrf},
                               headers={"Origin": base})  # fmt: skip
         assert retried.status_code == 303
         assert list_dead_letters(redis_client, keys) == []
-        assert redis_client.zcard(DeliveryKeys(keys).retries) == 1
+        assert redis_client.zcard(keys.retries()) == 1
