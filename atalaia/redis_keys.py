@@ -76,6 +76,7 @@ def _family(
 
 
 DEDUPE_TTL = "the dedupe window (`dedupe_ttl`, 30 d)"
+STORY_TTL = "the story window (`story_ttl`, 7 d)"
 KEEP_FOR = "`keep_for` (30 d), renewed on each write"
 STATE_TTL = "the delivery state TTL (30 d), renewed on each write"
 SCHEDULER = "scheduler.crawl_jobs"
@@ -130,15 +131,15 @@ ATTEMPTS = _family(
     "crawler.dedupe.seen_urls", "URL -> failed fetches, to give up after `max_attempts`",
 )  # fmt: skip
 STORY = _family(
-    "story:{story}", "hash", DEDUPE_TTL, "crawler.dedupe.stories",
+    "story:{story}", "hash", STORY_TTL, "crawler.dedupe.stories",
     "crawler.dedupe.stories, history", "a story's signature, first outlet and URL, handed flag",
 )  # fmt: skip
 STORY_ALSO = _family(
-    "story:{story}:also", "hash", "`keep_for`, at least the dedupe window",
+    "story:{story}:also", "hash", "`keep_for`, at least the story window",
     "crawler.dedupe.stories", "delivery (also_in), history", "outlet -> URL of the story's copies",
 )  # fmt: skip
 STORY_BAND = _family(
-    "storyband:{band}", "set", DEDUPE_TTL, "crawler.dedupe.stories", "crawler.dedupe.stories",
+    "storyband:{band}", "set", STORY_TTL, "crawler.dedupe.stories", "crawler.dedupe.stories",
     "stories whose MinHash band has this value: near copies without a scan",
 )  # fmt: skip
 RECENT_STORIES = _family(
@@ -158,7 +159,7 @@ DAY_COUNTS = _family(
     "a day's alerts per watchlist and outlet, new stories per outlet",
 )  # fmt: skip
 ALERT = _family(
-    "alert:{alert}", "string", "the alert TTL (30 d)", "alerts.queue", "alerts.queue",
+    "alert:{alert}", "string", DEDUPE_TTL, "alerts.queue", "alerts.queue",
     "an alert's JSON; its existence makes creation idempotent",
 )  # fmt: skip
 ALERTS = _family(
