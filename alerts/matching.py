@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from alerts.alert import Hit
@@ -257,13 +258,17 @@ def _first_per_term_and_field(witnesses: list[Witness]) -> list[Witness]:
     """The first hit of each term in each field, in reading order."""
     if len(witnesses) <= 1:
         return witnesses
-    first: dict[tuple[str, int], Witness] = {}
-    for witness in witnesses:
-        term, field, start, end = witness
-        known = first.get((term, field))
-        if known is None or (start, end) < known[2:]:
-            first[(term, field)] = witness
-    return sorted(first.values(), key=lambda w: (w[1], w[2], w[3], w[0]))
+    shown: list[Witness] = []
+    seen: set[tuple[str, int]] = set()
+    for witness in sorted(witnesses, key=_READING_ORDER):
+        if witness[:2] not in seen:
+            seen.add(witness[:2])
+            shown.append(witness)
+    return shown
+
+
+# Field, first word, end word, then the term as written.
+_READING_ORDER = itemgetter(1, 2, 3, 0)
 
 
 def compile_watchlists(
