@@ -12,6 +12,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from atalaia.redis_connection import Keys
 from crawler.catalogue import Outlet
 from crawler.runner import record_outcome
+from crawler.services import CrawlContext, attach
 from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
 
@@ -26,9 +27,11 @@ class OutletCrawls:
         runner: AsyncCrawlerRunner,
         client: redis.Redis,
         keys: Keys,
+        context: CrawlContext,
         on_finished: Callable[[OutletSummary], None] | None = None,
     ) -> None:
         self.runner = runner
+        self.context = context
         self.client = client
         self.keys = keys
         self.on_finished = on_finished
@@ -36,7 +39,7 @@ class OutletCrawls:
     async def crawl(self, outlet: Outlet) -> tuple[OutletSummary, bool]:
         """Crawl `outlet` once; returns its summary and whether the crawl ran to its end
         (False when it was stopped, e.g. by a shutdown)."""
-        crawler = self.runner.create_crawler(OutletSpider)
+        crawler = attach(self.runner.create_crawler(OutletSpider), self.context)
         started = time.monotonic()
         await self.runner.crawl(crawler, outlet=outlet)
         stats = crawler.stats.get_stats() if crawler.stats else {}

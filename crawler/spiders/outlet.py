@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -39,7 +38,7 @@ from crawler.items import ExtractedArticle
 from crawler.redis_outage import noting_redis_outage
 from crawler.request_outlet import META_KEY as OUTLET_META
 from crawler.request_outlet import outlet_of
-from crawler.services import CrawlServices, services_for
+from crawler.services import CrawlContext, CrawlServices, context_for, services_for
 from crawler.source_health import SourcePass, SourceWarning, record_source_passes
 
 NOT_MODIFIED = 304
@@ -63,8 +62,9 @@ class OutletSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
         spider: OutletSpider = super().from_crawler(crawler, *args, **kwargs)
+        context = context_for(crawler)
         if spider.catalogue is None:
-            spider.catalogue = _catalogue(crawler, spider.outlet_arg)
+            spider.catalogue = _catalogue(context, spider.outlet_arg)
         outlet = spider.outlet_arg
         if isinstance(outlet, str):
             outlet = spider.catalogue.select([outlet])[0]
@@ -73,10 +73,11 @@ class OutletSpider(scrapy.Spider):
         spider.source_passes = {}
         crawler.signals.connect(spider.release_claims, signal=signals.spider_closed)
         crawler.signals.connect(spider.record_sources, signal=signals.spider_closed)
-        spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
-        spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
-        spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
-        spider.extraction_attempts = crawler.settings.getint("ATALAIA_EXTRACTION_ATTEMPTS")
+        settings = context.settings
+        spider.sitemap_window = settings.sitemap_window
+        spider.sitemap_children = settings.sitemap_children
+        spider.max_links = settings.max_links_per_source
+        spider.extraction_attempts = settings.extraction_attempts
         workers = crawler.settings.get("ATALAIA_EXTRACTION_WORKERS")
         spider.extraction_workers = default_workers() if workers is None else int(workers)
         return spider
@@ -451,15 +452,14 @@ def _source(response: Response) -> str:
     return str(response.meta.get(SOURCE) or _requested_url(response))
 
 
-def _catalogue(crawler: Crawler, outlet: Outlet | str) -> Catalogue:
-    """The catalogue the run shares (ATALAIA_CATALOGUE), or the file ATALAIA_OUTLETS names.
+def _catalogue(context: CrawlContext, outlet: Outlet | str) -> Catalogue:
+    """The catalogue the run shares, or the file the settings name.
 
     An outlet given without a readable catalogue is its own whole catalogue: its
     links to other hosts are then all offsite."""
-    shared = crawler.settings.get("ATALAIA_CATALOGUE")
-    if isinstance(shared, Catalogue):
-        return shared
-    path = Path(crawler.settings.get("ATALAIA_OUTLETS"))
+    if context.catalogue is not None:
+        return context.catalogue
+    path = context.settings.outlets_path
     if isinstance(outlet, str):
         return load_catalogue(path)
     try:
