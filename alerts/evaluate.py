@@ -9,6 +9,7 @@ the watchlists whose literals appeared in the article.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -56,12 +57,15 @@ class Found:
         witnesses = self._firsts.get(term)
         if witnesses is None:
             witnesses = []
-            seen = 0
-            for field, first, end in self.occurrences.get(term.literal, ()):
-                bit = 1 << field
-                if bit & term.mask and not bit & seen:
-                    seen |= bit
+            places = self.occurrences.get(term.literal, ())
+            # Places come in text order, field by field: look at the first
+            # place in each field and skip to the next field.
+            at = 0
+            while at < len(places):
+                field, first, end = places[at]
+                if (1 << field) & term.mask:
                     witnesses.append((term.source, field, first, end))
+                at = bisect_left(places, (field + 1,), at)
             self._firsts[term] = witnesses
         return witnesses
 

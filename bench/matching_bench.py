@@ -10,9 +10,9 @@ fixed seed, so every run measures the same work. Beside the engine, the same
 run times a naive baseline: every watchlist compiled to regular expressions
 (one per query, or one per term of a boolean query) over the lowercased,
 accent-folded text, all of them evaluated for every article. Both must agree
-on which watchlists match; the run says so, and whether issue 3's targets are
-met: 10,000 watchlists cost at most 5x what 10 cost, and at 1,000 the engine is
-at least 50x faster than the baseline.
+on which watchlists match; the run says so, and whether issue 12's targets are
+met: 10,000 watchlists cost at most 4x what 10 cost (issue 3 asked 5x), and at
+1,000 the engine is at least 50x faster than the baseline.
 """
 
 from __future__ import annotations
@@ -423,11 +423,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     by_size = {row.watchlists: row for row in rows}
     growth = by_size[10_000].engine_ms / by_size[10].engine_ms
     speedup = by_size[1_000].baseline_ms / by_size[1_000].engine_ms
-    scale_ok, speed_ok = growth <= 5, speedup >= 50
+    scale_ok, speed_ok = growth <= 4, speedup >= 50
     agree = all(row.agree for row in rows)
     print()
     print(
-        f"10,000 vs 10 watchlists: {growth:.2f}x the time (target <= 5x): "
+        f"10,000 vs 10 watchlists: {growth:.2f}x the time (target <= 4x): "
         f"{'met' if scale_ok else 'NOT met'}"
     )
     print(

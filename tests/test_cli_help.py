@@ -16,7 +16,7 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
     return dict(action.choices)
 
 
-def test_the_commands_design_md_names_all_exist() -> None:
+def test_the_commands_the_readme_names_all_exist() -> None:
     commands = set(_subcommands())
     assert {
         "run",

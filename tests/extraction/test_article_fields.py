@@ -10,7 +10,7 @@ from atalaia.article import Article
 from atalaia.story import Story
 from tests.delivery.helpers import make_alert
 
-DESIGN_ARTICLE_KEYS = {"url", "outlet", "title", "lead", "published_at", "authors", "language"}
+PAYLOAD_ARTICLE_KEYS = {"url", "outlet", "title", "lead", "published_at", "authors", "language"}
 
 
 def test_source_and_precision_round_trip_through_the_stored_story() -> None:
@@ -28,11 +28,11 @@ def test_source_and_precision_round_trip_through_the_stored_story() -> None:
     assert (again.published_source, again.published_precision) == ("url", "day")
 
 
-def test_the_webhook_payload_keeps_to_the_design() -> None:
+def test_the_webhook_payload_keeps_to_docs_delivery_md() -> None:
     alert = make_alert(1)
     alert = replace(
         alert,
         article=replace(alert.article, published_source="jsonld", published_precision="second"),
     )
-    assert set(alert.payload()["data"]["article"]) == DESIGN_ARTICLE_KEYS
+    assert set(alert.payload()["data"]["article"]) == PAYLOAD_ARTICLE_KEYS
     assert alert.to_dict()["article"]["published_source"] == "jsonld"  # kept in the queue
