@@ -30,6 +30,7 @@ from twisted.web.iweb import IPolicyForHTTPS
 
 from crawler.egress.middleware import DESTINATION, policy_for
 from crawler.egress.policy import Destination, EgressPolicy
+from crawler.job import job_of
 from crawler.request_outlet import outlet_of
 
 
@@ -66,8 +67,8 @@ class PinnedHTTPDownloadHandler(HTTP11DownloadHandler):
             and checked.port == port
         ):
             return checked
-        spider: Any = self._crawler.spider
-        outlet = outlet_of(request, spider) if hasattr(spider, "outlet") else None
+        job = job_of(request)
+        outlet = outlet_of(request, job) if job is not None else None
         return await self.policy.destination(request.url, outlet)
 
 
