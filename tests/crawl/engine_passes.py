@@ -1,0 +1,64 @@
+"""Passes on one crawl engine, in a fresh process (Twisted's reactor runs once per process).
+
+    python -m tests.crawl.engine_passes CATALOGUE REDIS_URL PREFIX STEPS
+
+STEPS is JSON: a list of steps, each a list of outlet ids crawled at once; a step
+starts when the one before has ended. Prints JSON: each step's summaries, and how
+many Scrapy crawlers ran and exist at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+
+from atalaia.settings import Settings
+from crawler.catalogue import load_catalogue
+from crawler.engine import CrawlEngine
+from crawler.runner import scrapy_settings
+
+
+def main() -> None:
+    catalogue_path, redis_url, prefix, steps_json = sys.argv[1:5]
+    steps: list[list[str]] = json.loads(steps_json)
+    settings = Settings(
+        outlets_path=Path(catalogue_path), redis_prefix=prefix, sitemap_window=3650 * 86400
+    )
+    catalogue = load_catalogue(settings.outlets_path)
+    crawl_settings = scrapy_settings(settings, redis_url, log_level="ERROR", catalogue=catalogue)
+    process = AsyncCrawlerProcess(crawl_settings)
+    engine = CrawlEngine(process)
+    engine.start()
+    report: dict[str, Any] = {"steps": []}
+
+    async def run() -> None:
+        try:
+            await run_steps()
+        except Exception as exc:  # noqa: BLE001 (the test reads it)
+            report["error"] = repr(exc)
+        engine.finish_after()
+
+    async def run_steps() -> None:
+        for step in steps:
+            jobs = await asyncio.gather(*(engine.crawl(catalogue.by_id[o]) for o in step))
+            report["steps"].append([asdict(job.summary()) | {"finished": job.finished}
+                                    for job in jobs])  # fmt: skip
+            report["crawlers"] = len(process.crawlers)
+        gc.collect()
+        report["crawler_objects"] = sum(isinstance(o, Crawler) for o in gc.get_objects())
+
+    running = asyncio.get_event_loop().create_task(run())
+    process.start(stop_after_crawl=True)
+    assert running.done()
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
