@@ -54,6 +54,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.egress.middleware.EgressMiddleware": 45,
     "crawler.slots.OutletSlotMiddleware": 46,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.ExpiringRobotsTxtMiddleware": 100,
 }
 DOWNLOAD_HANDLERS = {
     "http": "crawler.egress.handler.PinnedHTTPDownloadHandler",
@@ -107,5 +109,7 @@ ATALAIA_MAX_LINKS_PER_SOURCE = 500
 # A resolver for the egress policy: an async callable (host, port) -> addresses, or
 # its dotted path; None: the system's (getaddrinfo). Tests give one for made-up names.
 ATALAIA_EGRESS_RESOLVER = None
+# How long a host's robots.txt is obeyed before it is read again (seconds).
+ATALAIA_ROBOTSTXT_TTL = 6 * 3600
 # Processes that extract articles (None: one per core but one; 0: in the crawl's own loop).
 ATALAIA_EXTRACTION_WORKERS = None

@@ -1,10 +1,11 @@
 """Passes on one crawl engine, in a fresh process (Twisted's reactor runs once per process).
 
-    python -m tests.crawl.engine_passes CATALOGUE REDIS_URL PREFIX STEPS
+    python -m tests.crawl.engine_passes CATALOGUE REDIS_URL PREFIX STEPS [SETTINGS]
 
 STEPS is JSON: a list of steps, each a list of outlet ids crawled at once; a step
-starts when the one before has ended. Prints JSON: each step's summaries, and how
-many Scrapy crawlers ran and exist at the end.
+starts when the one before has ended. SETTINGS (JSON) are Scrapy settings to apply.
+Prints JSON: each step's summaries, and how many Scrapy crawlers ran and exist at
+the end.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main() -> None:
     )
     catalogue = load_catalogue(settings.outlets_path)
     crawl_settings = scrapy_settings(settings, redis_url, log_level="ERROR", catalogue=catalogue)
+    crawl_settings.update(json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}, priority="cmdline")
     process = AsyncCrawlerProcess(crawl_settings)
     engine = CrawlEngine(process)
     engine.start()

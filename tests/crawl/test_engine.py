@@ -17,11 +17,13 @@ from tests.newsroom.model import Fault
 from .crawling import ROOT, stories
 
 
-def passes(catalogue: Path, redis_url: str, keys: Keys, *steps: list[str]) -> dict[str, Any]:
+def passes(
+    catalogue: Path, redis_url: str, keys: Keys, *steps: list[str], **settings: object
+) -> dict[str, Any]:
     """Run `steps` of passes on one engine (tests/crawl/engine_passes.py)."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.crawl.engine_passes", str(catalogue), redis_url,
-         keys.prefix, json.dumps(list(steps))],
+         keys.prefix, json.dumps(list(steps)), json.dumps(settings)],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -72,6 +74,15 @@ def test_robots_txt_is_fetched_once_over_several_passes_and_later_passes_run(
     robots = newsroom.requests_for("diario-planalto", "/robots.txt", method="GET")
     assert len(robots) == 1
     assert report["crawlers"] == 1
+
+
+def test_robots_txt_older_than_its_ttl_is_read_again(
+    newsroom: Newsroom, newsroom_catalogue: Path, redis_url: str, keys: Keys
+) -> None:
+    steps = [["diario-planalto"]] * 3
+    passes(newsroom_catalogue, redis_url, keys, *steps, ATALAIA_ROBOTSTXT_TTL=0)
+    robots = newsroom.requests_for("diario-planalto", "/robots.txt", method="GET")
+    assert len(robots) >= 3  # at least once per pass
 
 
 def test_an_outlet_that_fails_does_not_disturb_one_crawled_with_it(
