@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from atalaia.durations import parse_duration
 
@@ -42,3 +42,16 @@ Timezone = Annotated[str, AfterValidator(_timezone)]
 
 Duration = Annotated[str, AfterValidator(_duration)]
 """A duration as users write it: 30s, 5m, 2h, 1d."""
+
+
+def _positive(seconds: float) -> float:
+    if seconds <= 0:
+        raise ValueError("must be more than zero")
+    return seconds
+
+
+Seconds = Annotated[float, BeforeValidator(parse_duration)]
+"""A duration given as users write it (30s, 5m, 2h, 1d) or in seconds, held in seconds."""
+
+PositiveSeconds = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
+"""Seconds, more than zero."""

@@ -99,15 +99,14 @@ def _child(
     from atalaia.settings import Settings
     from crawler.catalogue import load_catalogue
     from crawler.engine import CrawlEngine
-    from crawler.runner import scrapy_settings
+    from crawler.scrapy_settings import scrapy_settings
+    from crawler.services import CrawlContext
     from scheduler.outlet_crawls import OutletCrawls
 
-    settings = Settings(outlets_path=Path(catalogue_path), redis_prefix=prefix)
+    settings = Settings.from_environment(outlets_path=Path(catalogue_path), redis_prefix=prefix)
     catalogue = load_catalogue(settings.outlets_path)
-    process = AsyncCrawlerProcess(
-        scrapy_settings(settings, redis_url, log_level="ERROR", catalogue=catalogue)
-    )
-    engine = CrawlEngine(process)
+    process = AsyncCrawlerProcess(scrapy_settings(settings, log_level="ERROR"))
+    engine = CrawlEngine(process, CrawlContext(settings, redis_url, catalogue=catalogue))
     engine.start()
     crawls = OutletCrawls(engine, connect(redis_url), Keys(prefix))
     outlets = catalogue.enabled

@@ -6,7 +6,7 @@ each in its own download slot (crawler.slots). robots.txt, DNS, the egress polic
 cache, connection pools and Redis connections are the crawler's, so every pass
 after the first reuses them. The engine keeps nothing of a pass once it has ended.
 
-    engine = CrawlEngine(AsyncCrawlerRunner(settings))
+    engine = CrawlEngine(AsyncCrawlerRunner(scrapy_settings), context)
     engine.start()
     job = await engine.crawl(outlet)   # its summary: job.summary()
     await engine.close()               # passes still running are stopped
@@ -24,6 +24,7 @@ from scrapy.crawler import AsyncCrawlerRunner, Crawler
 
 from crawler.catalogue import Outlet
 from crawler.job import Job
+from crawler.services import CrawlContext, attach
 from crawler.spiders.outlet import OutletSpider
 
 log = logging.getLogger(__name__)
@@ -34,9 +35,9 @@ class EngineStopped(RuntimeError):
 
 
 class CrawlEngine:
-    def __init__(self, runner: AsyncCrawlerRunner) -> None:
+    def __init__(self, runner: AsyncCrawlerRunner, context: CrawlContext) -> None:
         self.runner = runner
-        self.crawler: Crawler = runner.create_crawler(OutletSpider)
+        self.crawler: Crawler = attach(runner.create_crawler(OutletSpider), context)
         self.queue: asyncio.Queue[Job | None] = asyncio.Queue()
         self.running: dict[Job, asyncio.Future[Job] | None] = {}  # queued or started
         self._task: asyncio.Task[None] | None = None

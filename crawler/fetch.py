@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from atalaia.settings import Settings
 from crawler.catalogue import Outlet
 from crawler.failures import describe_failure
-from crawler.runner import scrapy_settings
+from crawler.scrapy_settings import scrapy_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def fetch_pages(
         "TELNETCONSOLE_ENABLED": False,
         "LOG_INSTALL_ROOT_HANDLER": False,
     }
-    crawler_settings = scrapy_settings(settings, "")
+    crawler_settings = scrapy_settings(settings)
     crawler_settings.update(overrides, priority="cmdline")
     process = CrawlerProcess(crawler_settings)
     results: dict[str, Fetched] = {}

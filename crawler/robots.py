@@ -2,7 +2,8 @@
 
 Scrapy's RobotsTxtMiddleware reads a host's robots.txt once per crawler; one crawler
 now runs every pass of a process (crawler.engine), so a copy older than
-ATALAIA_ROBOTSTXT_TTL seconds is dropped and read again by the next request there.
+`robotstxt_ttl` (ATALAIA_ROBOTSTXT_TTL) is dropped and read again by the next
+request there.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.services import context_for
+
 
 class ExpiringRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.ttl = crawler.settings.getfloat("ATALAIA_ROBOTSTXT_TTL")
+        self.ttl = context_for(crawler).settings.robotstxt_ttl
         self._read_at: dict[str, float] = {}  # host:port -> when its copy was asked for
 
     async def robot_parser(self, request: Request) -> RobotParser | None:

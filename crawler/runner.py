@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import redis
 from scrapy.crawler import AsyncCrawlerProcess
-from scrapy.settings import Settings as ScrapySettings
 from twisted.internet import task
 
 from alerts.active_watchlists import ActiveWatchlists
@@ -22,50 +21,12 @@ from crawler.catalogue import Catalogue, Outlet
 from crawler.engine import CrawlEngine
 from crawler.job import Job
 from crawler.outlet_health import STORIES_DAY_TTL, stories_today_key
+from crawler.scrapy_settings import scrapy_settings
+from crawler.services import CrawlContext
 from crawler.summary import CrawlSummary
 
 Progress = Callable[[int, int, dict[str, int]], None]
 """Called as progress(outlets_done, outlets_total, totals) while a pass runs."""
-
-
-def scrapy_settings(
-    settings: Settings,
-    redis_url: str,
-    *,
-    log_level: str = "INFO",
-    watchlists: ActiveWatchlists | None = None,
-    catalogue: Catalogue | None = None,
-) -> ScrapySettings:
-    """Scrapy settings from crawler.settings, with Atalaia's run-time values applied
-    (`catalogue`: the one the run loaded, which spiders use to attribute links)."""
-    result = ScrapySettings()
-    result.setmodule("crawler.settings", priority="project")
-    result.update(
-        {
-            "ATALAIA_REDIS_URL": redis_url,
-            "ATALAIA_DATA_DIR": str(settings.data_dir),
-            "ATALAIA_REDIS_PREFIX": settings.redis_prefix,
-            "ATALAIA_DEDUPE_TTL": settings.dedupe_ttl,
-            "ATALAIA_STORY_TTL": settings.story_ttl,
-            "ATALAIA_SITEMAP_WINDOW": settings.sitemap_window,
-            "ATALAIA_CLAIM_LEASE": settings.claim_lease,
-            "ATALAIA_RECENT_STORIES": settings.recent_stories,
-            "ATALAIA_KEEP_FOR": settings.keep_for,
-            "ATALAIA_TIMEZONE": settings.timezone,
-            "ATALAIA_ARTICLE_ATTEMPTS": settings.article_attempts,
-            "ATALAIA_OUTLETS": str(settings.outlets_path),
-            "ATALAIA_WATCHLISTS": str(settings.watchlists_path),
-            "ATALAIA_ACTIVE_WATCHLISTS": watchlists,
-            "ATALAIA_CATALOGUE": catalogue,
-            "USER_AGENT": settings.user_agent,
-            "DOWNLOAD_TIMEOUT": settings.download_timeout,
-            "DOWNLOAD_MAXSIZE": settings.download_maxsize,
-            "RETRY_TIMES": settings.retry_times,
-            "LOG_LEVEL": log_level,
-        },
-        priority="cmdline",
-    )
-    return result
 
 
 def run_crawl(
@@ -87,14 +48,13 @@ def run_crawl(
     Unless `verbose`, the log has one line per failure and no tracebacks
     (atalaia.logfilter).
     """
-    crawl_settings = scrapy_settings(
-        settings, redis_url, log_level=log_level, watchlists=watchlists, catalogue=catalogue
-    )
+    crawl_settings = scrapy_settings(settings, log_level=log_level)
+    context = CrawlContext(settings, redis_url, watchlists, catalogue)
     crawl_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = AsyncCrawlerProcess(crawl_settings)
     log_to_stderr(log_level, verbose=verbose)
     started = time.monotonic()
-    engine = CrawlEngine(process)
+    engine = CrawlEngine(process, context)
     engine.start()
     jobs = [engine.submit(outlet) for outlet in outlets]
     engine.finish_after()

@@ -1,93 +1,125 @@
-"""The Redis-backed services a crawl uses, built once per Scrapy crawler from its settings."""
+"""What a crawl is given, and the Redis-backed services built from it.
+
+A `CrawlContext` (Atalaia's settings, the Redis URL, the watchlists and catalogue
+the run loaded) is set once on each Scrapy crawler with `attach`; spiders,
+pipelines and middlewares read it with `context_for` and `services_for`, never
+through Scrapy settings values. The services are built on first use, once per
+context, so every crawler of a run shares one Redis connection pool. Under
+`scrapy crawl` no one attaches a context: one is made from the environment and
+the crawler's `-s ATALAIA_*` values.
+"""
 
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.settings import Settings
 
 from alerts.active_watchlists import ActiveWatchlists
 from alerts.archive import Archive
 from alerts.queue import AlertQueue
 from atalaia.redis_connection import EmbeddedRedis, Keys, connect
+from atalaia.settings import Settings, variable
+from crawler.catalogue import Catalogue
 from crawler.conditional_get import Validators
 from crawler.dedupe.seen_urls import SeenUrls
 from crawler.dedupe.stories import StoryIndex
 
+_ATTRIBUTE = "atalaia_context"
+
 
 @dataclass
 class CrawlServices:
+    settings: Settings
     client: redis.Redis
     keys: Keys
     seen_urls: SeenUrls
     stories: StoryIndex
     validators: Validators
-    recent_stories: int
     alert_queue: AlertQueue
     watchlists: ActiveWatchlists | None
 
+    @property
+    def recent_stories(self) -> int:
+        return self.settings.recent_stories
 
-_services: weakref.WeakKeyDictionary[Crawler, CrawlServices] = weakref.WeakKeyDictionary()
+
+@dataclass
+class CrawlContext:
+    """A run's settings and shared objects (`catalogue`: the one the run loaded,
+    whose outlets links are attributed to; None: read from `settings.outlets_path`
+    by whoever needs it; `watchlists` None: read from `settings.watchlists_path`)."""
+
+    settings: Settings
+    redis_url: str | None = None
+    watchlists: ActiveWatchlists | None = None
+    catalogue: Catalogue | None = None
+    _services: CrawlServices | None = field(default=None, init=False, repr=False)
+
+    def services(self, crawler: Crawler) -> CrawlServices:
+        """The services; the first call connects to Redis (or embeds one, stopped
+        when `crawler`'s engine stops)."""
+        if self._services is None:
+            self._services = self._build(crawler)
+        return self._services
+
+    def _build(self, crawler: Crawler) -> CrawlServices:
+        settings = self.settings
+        url = self.redis_url or settings.redis_url
+        if not url:
+            embedded = EmbeddedRedis(settings.data_dir)
+            url = embedded.start()
+            if embedded.owned:
+                crawler.signals.connect(embedded.stop, signal=signals.engine_stopped, weak=False)
+        client = connect(url)
+        keys = Keys(settings.redis_prefix)
+        watchlists = self.watchlists
+        if watchlists is None and settings.watchlists_path:
+            watchlists = ActiveWatchlists(Path(settings.watchlists_path))
+        archive = Archive(keys, settings.keep_for, settings.zone)
+        return CrawlServices(
+            settings=settings,
+            client=client,
+            keys=keys,
+            seen_urls=SeenUrls(
+                client,
+                keys,
+                ttl=settings.dedupe_ttl,
+                lease=settings.claim_lease,
+                max_attempts=settings.article_attempts,
+            ),
+            stories=StoryIndex(client, keys, ttl=settings.story_ttl, also_ttl=settings.keep_for),
+            validators=Validators(client, keys, ttl=settings.dedupe_ttl),
+            alert_queue=AlertQueue(client, keys, ttl=settings.dedupe_ttl, archive=archive),
+            watchlists=watchlists,
+        )
+
+
+def attach(crawler: Crawler, context: CrawlContext) -> Crawler:
+    """Give `crawler` its run's context (before it starts); returns the crawler."""
+    setattr(crawler, _ATTRIBUTE, context)
+    return crawler
+
+
+def context_for(crawler: Crawler) -> CrawlContext:
+    """The context attached to `crawler`, or one made from the environment and the
+    crawler's own `ATALAIA_*` settings (`scrapy crawl -s ATALAIA_SITEMAP_WINDOW=3d`)."""
+    context = getattr(crawler, _ATTRIBUTE, None)
+    if context is None:
+        given = {
+            name: crawler.settings[variable(name)]
+            for name in Settings.model_fields
+            if crawler.settings.get(variable(name)) is not None
+        }
+        context = CrawlContext(Settings.from_environment(**given))
+        attach(crawler, context)
+    assert isinstance(context, CrawlContext)
+    return context
 
 
 def services_for(crawler: Crawler) -> CrawlServices:
     """The crawler's services; the first call connects (or embeds) Redis."""
-    if crawler not in _services:
-        _services[crawler] = _build(crawler)
-    return _services[crawler]
-
-
-def _build(crawler: Crawler) -> CrawlServices:
-    settings = crawler.settings
-    url = settings.get("ATALAIA_REDIS_URL")
-    if not url:
-        embedded = EmbeddedRedis(Path(settings.get("ATALAIA_DATA_DIR", "var")))
-        url = embedded.start()
-        if embedded.owned:
-            crawler.signals.connect(_stopper(embedded), signal=signals.engine_stopped, weak=False)
-    client = connect(url)
-    keys = Keys(settings.get("ATALAIA_REDIS_PREFIX", "atalaia:"))
-    ttl = settings.getfloat("ATALAIA_DEDUPE_TTL")
-    keep_for = settings.getfloat("ATALAIA_KEEP_FOR")
-    archive = Archive(keys, keep_for, ZoneInfo(settings.get("ATALAIA_TIMEZONE") or "UTC"))
-    return CrawlServices(
-        client=client,
-        keys=keys,
-        seen_urls=SeenUrls(
-            client,
-            keys,
-            ttl=ttl,
-            lease=settings.getfloat("ATALAIA_CLAIM_LEASE"),
-            max_attempts=settings.getint("ATALAIA_ARTICLE_ATTEMPTS"),
-        ),
-        stories=StoryIndex(
-            client, keys, ttl=settings.getfloat("ATALAIA_STORY_TTL"), also_ttl=keep_for
-        ),
-        validators=Validators(client, keys, ttl=ttl),
-        recent_stories=settings.getint("ATALAIA_RECENT_STORIES"),
-        alert_queue=AlertQueue(client, keys, ttl=ttl, archive=archive),
-        watchlists=_watchlists(settings),
-    )
-
-
-def _watchlists(settings: Settings) -> ActiveWatchlists | None:
-    """The watchlists in force: the object the runner shares, or the file named."""
-    active = settings.get("ATALAIA_ACTIVE_WATCHLISTS")
-    if isinstance(active, ActiveWatchlists):
-        return active
-    path = settings.get("ATALAIA_WATCHLISTS")
-    return ActiveWatchlists(Path(path)) if path else None
-
-
-def _stopper(embedded: EmbeddedRedis) -> Any:
-    def stop() -> None:
-        embedded.stop()
-
-    return stop
+    return context_for(crawler).services(crawler)

@@ -13,6 +13,9 @@ be fetched.
 Tracking parameters are listed here, in one place (`TRACKING_PARAMETERS`,
 `TRACKING_PREFIXES`); an outlet adds its own with `tracking_parameters:` in the
 catalogue (a name, or a prefix ending in ``*``).
+
+`absolute` resolves a link found in a page against the page's address, and
+`unarchive` takes a web-archive copy's address back to the original's.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from urllib.parse import (
     unquote,
     unquote_plus,
     urlencode,
+    urljoin,
     urlsplit,
     urlunsplit,
 )
@@ -62,7 +66,24 @@ _AMP_SEGMENTS = frozenset({"amp", "amp.html"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Runs of slashes in a path collapse to one, but not the "//" of a URL inside the path.
 _MULTIPLE_SLASHES = re.compile(r"(?<!:)/{2,}")
+_WAYBACK = re.compile(r"^(?:https?:)?//web\.archive\.org/web/\d+[a-z_]*/", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unarchive(url: str) -> str:
+    """`url` without a `https://web.archive.org/web/<timestamp>/` prefix."""
+    stripped = _WAYBACK.sub("", url.strip())
+    if stripped != url.strip() and not stripped.startswith(("http://", "https://")):
+        stripped = "http://" + stripped.lstrip("/")
+    return stripped
+
+
+def absolute(url: str, base: str) -> str:
+    """`url` resolved against `base` and un-archived; '' if it is not http(s)."""
+    if not url.strip():
+        return ""
+    resolved = unarchive(urljoin(unarchive(base), unarchive(url)))
+    return resolved if resolved.startswith(("http://", "https://")) else ""
 
 
 def story_url(url: str, tracking: Iterable[str] = ()) -> str:

@@ -44,7 +44,8 @@ from atalaia.settings import Settings
 from crawler import extraction_pool
 from crawler.catalogue import Catalogue, Outlet
 from crawler.engine import CrawlEngine
-from crawler.runner import scrapy_settings
+from crawler.scrapy_settings import scrapy_settings
+from crawler.services import CrawlContext
 from scheduler.crawl_jobs import CrawlJob, CrawlJobs
 from scheduler.leader import LeaderLease
 from scheduler.metrics import Metrics
@@ -201,16 +202,9 @@ class Daemon:
     # -- crawler --------------------------------------------------------------------
 
     async def _crawler_role(self, stop: asyncio.Event) -> None:
-        runner = AsyncCrawlerRunner(
-            scrapy_settings(
-                self.settings,
-                self.redis_url,
-                log_level="WARNING",
-                watchlists=self.watchlists,
-                catalogue=self.catalogue,
-            )
-        )
-        engine = CrawlEngine(runner)
+        runner = AsyncCrawlerRunner(scrapy_settings(self.settings, log_level="WARNING"))
+        context = CrawlContext(self.settings, self.redis_url, self.watchlists, self.catalogue)
+        engine = CrawlEngine(runner, context)
         engine.start()
         crawls = OutletCrawls(engine, self.sync_client, self.keys, self.metrics.crawl_finished)
         running: dict[str, tuple[CrawlJob, asyncio.Task[bool]]] = {}

@@ -33,7 +33,7 @@ from crawler.extraction.pagekind import (
 )
 from crawler.extraction.published import DateSignals, choose_dates
 from crawler.extraction.textfix import repair_text
-from crawler.extraction.urls import absolute, unarchive
+from crawler.urls import absolute, unarchive
 
 
 def extract_article(

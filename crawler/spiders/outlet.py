@@ -14,7 +14,6 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -40,7 +39,7 @@ from crawler.job import Job
 from crawler.job_spider import JobSpider
 from crawler.request_outlet import META_KEY as OUTLET_META
 from crawler.request_outlet import outlet_of
-from crawler.services import CrawlServices, services_for
+from crawler.services import CrawlContext, CrawlServices, context_for, services_for
 from crawler.source_health import SourceWarning, record_source_passes
 
 NOT_MODIFIED = 304
@@ -70,8 +69,9 @@ class OutletSpider(JobSpider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
         spider: OutletSpider = super().from_crawler(crawler, *args, **kwargs)
+        context = context_for(crawler)
         if spider.catalogue is None:
-            spider.catalogue = _catalogue(crawler, spider.outlet_arg)
+            spider.catalogue = _catalogue(context, spider.outlet_arg)
         jobs = spider.jobs_arg
         if jobs is None:  # one pass of one outlet, then close
             if spider.outlet_arg is None:
@@ -83,10 +83,11 @@ class OutletSpider(JobSpider):
             jobs.put_nowait(Job(outlet, on_finished=spider._keep_stats))
             jobs.put_nowait(None)
         spider.start_jobs(crawler, jobs)
-        spider.sitemap_window = crawler.settings.getfloat("ATALAIA_SITEMAP_WINDOW")
-        spider.sitemap_children = crawler.settings.getint("ATALAIA_SITEMAP_CHILDREN")
-        spider.max_links = crawler.settings.getint("ATALAIA_MAX_LINKS_PER_SOURCE")
-        spider.extraction_attempts = crawler.settings.getint("ATALAIA_EXTRACTION_ATTEMPTS")
+        settings = context.settings
+        spider.sitemap_window = settings.sitemap_window
+        spider.sitemap_children = settings.sitemap_children
+        spider.max_links = settings.max_links_per_source
+        spider.extraction_attempts = settings.extraction_attempts
         workers = crawler.settings.get("ATALAIA_EXTRACTION_WORKERS")
         spider.extraction_workers = default_workers() if workers is None else int(workers)
         return spider
@@ -441,14 +442,13 @@ def _source(response: Response) -> str:
     return str(response.meta.get(SOURCE) or _requested_url(response))
 
 
-def _catalogue(crawler: Crawler, outlet: Outlet | str | None) -> Catalogue:
-    """The catalogue the run shares (ATALAIA_CATALOGUE), or the file ATALAIA_OUTLETS names.
+def _catalogue(context: CrawlContext, outlet: Outlet | str | None) -> Catalogue:
+    """The catalogue the run shares, or the file the settings name.
 
     Without a readable catalogue, an outlet's links to other hosts are all offsite."""
-    shared = crawler.settings.get("ATALAIA_CATALOGUE")
-    if isinstance(shared, Catalogue):
-        return shared
-    path = Path(crawler.settings.get("ATALAIA_OUTLETS"))
+    if context.catalogue is not None:
+        return context.catalogue
+    path = context.settings.outlets_path
     if isinstance(outlet, str):
         return load_catalogue(path)
     try:

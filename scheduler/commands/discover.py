@@ -49,7 +49,6 @@ def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def discover(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from crawler import settings as crawl_defaults
     from crawler.discovery import read_listing, verdicts
 
     catalogue = _catalogue(settings, args.outlet)
@@ -60,11 +59,11 @@ def discover(args: argparse.Namespace, settings: Settings) -> ExitCode:
     listing = read_listing(  # ExtractionError (exit 1) when the source is not one
         body, url, "auto", outlet=outlet, catalogue=catalogue, now=datetime.now(UTC),
         window=timedelta(seconds=settings.sitemap_window),
-        children=crawl_defaults.ATALAIA_SITEMAP_CHILDREN,
+        children=settings.sitemap_children,
         pattern=args.articles or _section_pattern(outlet, url), declared_charset=charset,
     )  # fmt: skip
     states, dedupe = _dedupe_states(settings, listing)
-    judged = verdicts(listing, states, crawl_defaults.ATALAIA_MAX_LINKS_PER_SOURCE)
+    judged = verdicts(listing, states, settings.max_links_per_source)
     if args.json:
         print(json.dumps(_report(listing, outlet, judged, dedupe), ensure_ascii=False, indent=2))
     else:

@@ -3,7 +3,7 @@
     python -m tests.crawl.engine_passes CATALOGUE REDIS_URL PREFIX STEPS [SETTINGS]
 
 STEPS is JSON: a list of steps, each a list of outlet ids crawled at once; a step
-starts when the one before has ended. SETTINGS (JSON) are Scrapy settings to apply.
+starts when the one before has ended. SETTINGS (JSON) are Atalaia settings to apply.
 Prints JSON: each step's summaries, and how many Scrapy crawlers ran and exist at
 the end.
 """
@@ -23,20 +23,20 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from atalaia.settings import Settings
 from crawler.catalogue import load_catalogue
 from crawler.engine import CrawlEngine
-from crawler.runner import scrapy_settings
+from crawler.scrapy_settings import scrapy_settings
+from crawler.services import CrawlContext
 
 
 def main() -> None:
     catalogue_path, redis_url, prefix, steps_json = sys.argv[1:5]
     steps: list[list[str]] = json.loads(steps_json)
-    settings = Settings(
-        outlets_path=Path(catalogue_path), redis_prefix=prefix, sitemap_window=3650 * 86400
+    given = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    settings = Settings.from_environment(
+        outlets_path=Path(catalogue_path), redis_prefix=prefix, sitemap_window="3650d", **given
     )
     catalogue = load_catalogue(settings.outlets_path)
-    crawl_settings = scrapy_settings(settings, redis_url, log_level="ERROR", catalogue=catalogue)
-    crawl_settings.update(json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}, priority="cmdline")
-    process = AsyncCrawlerProcess(crawl_settings)
-    engine = CrawlEngine(process)
+    process = AsyncCrawlerProcess(scrapy_settings(settings, log_level="ERROR"))
+    engine = CrawlEngine(process, CrawlContext(settings, redis_url, catalogue=catalogue))
     engine.start()
     report: dict[str, Any] = {"steps": []}
 

@@ -80,7 +80,7 @@ def test_robots_txt_older_than_its_ttl_is_read_again(
     newsroom: Newsroom, newsroom_catalogue: Path, redis_url: str, keys: Keys
 ) -> None:
     steps = [["diario-planalto"]] * 3
-    passes(newsroom_catalogue, redis_url, keys, *steps, ATALAIA_ROBOTSTXT_TTL=0)
+    passes(newsroom_catalogue, redis_url, keys, *steps, robotstxt_ttl=0)
     robots = newsroom.requests_for("diario-planalto", "/robots.txt", method="GET")
     assert len(robots) >= 3  # at least once per pass
 
