@@ -30,6 +30,8 @@ from twisted.python.failure import Failure
 
 from crawler.job import META_KEY, Job, job_of
 from crawler.redis_outage import redis_failure_message
+from crawler.request_outlet import outlet_of
+from crawler.slots import SLOT
 
 CALLBACK = "atalaia_callback"  # request meta: the name of the spider method to call
 ERRBACK = "atalaia_errback"  # request meta: the name of the spider method for a failure
@@ -74,9 +76,11 @@ class JobSpider(scrapy.Spider):
         """A request of `job` whose response goes to the method named `callback` (called
         with the response and the job), or its failure to `errback` (failure, job)."""
         meta = {META_KEY: job, CALLBACK: callback, ERRBACK: errback, **kwargs.pop("meta", {})}
-        return scrapy.Request(
+        request = scrapy.Request(
             url, callback=self._step, errback=self._step_failed, meta=meta, **kwargs
         )
+        request.meta.setdefault(SLOT, outlet_of(request, job).id)  # (crawler.slots)
+        return request
 
     def job_of_item(self, item: Any) -> Job | None:
         """The pass an item in the pipelines belongs to."""

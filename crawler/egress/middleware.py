@@ -25,7 +25,7 @@ from scrapy.utils.misc import load_object
 from crawler.catalogue import Outlet
 from crawler.egress.policy import EgressPolicy, EgressRefused
 from crawler.job import job_of
-from crawler.request_outlet import outlet_of
+from crawler.request_outlet import request_outlet
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,10 @@ class EgressMiddleware:
 
     def _outlet(self, request: Request) -> Outlet | None:
         """The outlet the request is for; for Scrapy's own, see above."""
-        job = job_of(request)
         netloc = urlparse_cached(request).netloc
-        if job is None:
+        outlet = request_outlet(request, self.crawler.spider)
+        if outlet is None:
             return self._private.get(netloc)
-        outlet = outlet_of(request, job)
         if outlet.allow_private_network:
             self._private[netloc] = outlet
         return outlet
