@@ -1,13 +1,16 @@
 """Redis replies as text, and the consumer groups the work queues are read through.
 
 The clients keep replies as bytes (alert and story JSON is decoded once, where it is
-read); `text` and `texts` turn what is a name, an id or a number into `str`.
+read); `text` and `texts` turn what is a name, an id or a number into `str`, and
+`json_object` reads a JSON object kept in a field (`{}` when it is missing or not one).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -20,6 +23,17 @@ def text(value: object) -> str:
 
 def texts(values: Iterable[object]) -> list[str]:
     return [text(value) for value in values]
+
+
+def json_object(raw: bytes | str | None) -> dict[str, Any]:
+    """The JSON object in `raw`; {} when there is none, or it is not valid JSON."""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def ensure_group(client: redis.Redis, stream: str, group: str) -> None:

@@ -9,7 +9,6 @@ of one day, the day taken in the outlet's own timezone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 import redis
 
 from atalaia.redis_connection import Keys
-from atalaia.redis_streams import text
+from atalaia.redis_streams import json_object, text
 
 STORIES_DAY_TTL = 8 * 86400
 """How long a day's story counter is worth keeping (a week back, and a day of slack)."""
@@ -93,18 +92,8 @@ def _health(outlet_id: str, record: dict[bytes, bytes], stories: bytes | None) -
         last_success=_seconds(fields.get("last_success")),
         last_error=fields.get("last_error") or None,
         stories_today=int(stories or 0),
-        last_summary=_summary(fields.get("last_summary")),
+        last_summary=json_object(fields.get("last_summary")),
     )
-
-
-def _summary(raw: str | None) -> dict[str, Any]:
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _seconds(raw: str | None) -> float | None:

@@ -18,7 +18,7 @@ from typing import Any
 import redis
 
 from atalaia.redis_connection import Keys
-from atalaia.redis_streams import text
+from atalaia.redis_streams import json_object, text
 from crawler.discovery import Listing
 
 EMPTY_PASSES_WARNING = 3
@@ -68,7 +68,7 @@ def record_source_passes(
     previous: list[Any] = client.hmget(key, looked_up) if looked_up else []
     pipe = client.pipeline()
     for source, raw in zip(looked_up, previous, strict=True):
-        record = _record(raw)
+        record = json_object(raw)
         if source in again and not record:
             continue  # unchanged, and it gave links last time (or was never recorded)
         warning = SourceWarning(
@@ -101,7 +101,7 @@ def read_source_warnings(
     for outlet_id, entries in zip(outlet_ids, pipe.execute(), strict=True):
         found = []
         for source, raw in sorted(entries.items()):
-            record = _record(raw)
+            record = json_object(raw)
             passes = int(record.get("empty_passes", 0))
             if passes >= minimum:
                 found.append(
@@ -113,16 +113,6 @@ def read_source_warnings(
         if found:
             warnings[outlet_id] = found
     return warnings
-
-
-def _record(raw: bytes | str | None) -> dict[str, Any]:
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 @dataclass

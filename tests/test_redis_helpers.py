@@ -137,3 +137,12 @@ def test_until_redis_gives_up_when_asked_to_stop() -> None:
         return time.monotonic() - started
 
     assert asyncio.run(go()) < 2.0
+
+
+def test_a_json_object_field_reads_as_a_dict_or_empty() -> None:
+    from atalaia.redis_streams import json_object
+
+    assert json_object(b'{"errors": 2}') == {"errors": 2}
+    assert json_object('{"é": "ç"}'.encode()) == {"é": "ç"}
+    for broken in (None, b"", b"not json", b"[1, 2]", b'"a string"'):
+        assert json_object(broken) == {}

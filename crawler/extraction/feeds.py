@@ -20,8 +20,7 @@ from crawler.extraction.dates import parse_date_or_none
 from crawler.extraction.errors import FeedError
 from crawler.extraction.linkset import unique_by_url
 from crawler.extraction.xmldoc import (
-    NotXML,
-    UnsafeXML,
+    BadXML,
     child_text,
     children,
     local_name,
@@ -68,10 +67,8 @@ def read_feed(
     """
     try:
         root = parse_xml(body, declared_charset)
-    except NotXML as error:
-        raise FeedError(base_url, f"not XML: {error}") from error
-    except UnsafeXML as error:
-        raise FeedError(base_url, f"refused: {error}") from error
+    except BadXML as error:
+        raise FeedError(base_url, error.why) from error
     kind = local_name(root)
     if kind == "rss":
         channel = next(children(root, "channel"), None)

@@ -65,17 +65,9 @@ def extract_article(
     meta = read_meta(root)
     jsonld = read_jsonld(root)
     canonical = _canonical(url, meta, jsonld)
-    refused = address_refusal(url, hubs)
-    if refused is not None:  # refuse before the costly work
-        raise NotAnArticle(url, refused)
+    _refuse(url, address_refusal(url, hubs))  # before the costly work
     marks = find_landmarks(root)
-    article = jsonld.article
-    site_names = [
-        outlet,
-        meta.first("og:site_name", "application-name", "apple-mobile-web-app-title"),
-        *texts(jsonld.resolve(article.get("publisher"))),
-        *_website_names(jsonld),
-    ]
+    site_names = _site_names(outlet, meta, jsonld)
     section = _section(meta, jsonld)
     headline = choose_headline(
         marks.lines,
@@ -85,39 +77,30 @@ def extract_article(
         url=url,
         labels=[section],
     )
-    dates = choose_dates(
-        root,
-        jsonld,
-        meta,
-        marks,
-        DateSignals(
-            url=canonical or url,
-            timezone=timezone,
-            headline_line=headline.line,
-            headline_position=headline.position,
-            listed_at=listed_at,
-            now=now,
-        ),
+    signals = DateSignals(
+        url=canonical or url,
+        timezone=timezone,
+        headline_line=headline.line,
+        headline_position=headline.position,
+        listed_at=listed_at,
+        now=now,
     )
+    dates = choose_dates(root, jsonld, meta, marks, signals)
     page = PageSignals(
         headline=headline.text,
         headline_line=headline.line,
         title=_page_title(root),
         h1=_first_h1(marks),
     )
-    refused = layout_refusal(root, meta, jsonld, marks.lines, page)
-    if refused is not None:
-        raise NotAnArticle(url, refused)
+    _refuse(url, layout_refusal(root, meta, jsonld, marks.lines, page))
     body = extract_body(root, url)
     lead = choose_lead(
         marks.leads, headline.position, headline.text, _descriptions(meta, jsonld), body
     )
     body = tidy_body(body, drop=[headline.text, lead])
-    refused = emptiness_refusal(
-        page, text_length=len(body) + len(lead), has_date=dates.published is not None
-    )
-    if refused is not None:
-        raise NotAnArticle(url, refused)
+    text_length = len(body) + len(lead)
+    has_date = dates.published is not None
+    _refuse(url, emptiness_refusal(page, text_length=text_length, has_date=has_date))
     return Article(
         url=url,
         outlet=outlet,
@@ -130,15 +113,35 @@ def extract_article(
         updated_at=dates.updated,
         published_source=dates.source,
         published_precision=dates.precision,
-        language=choose_language(
-            *texts(article.get("inLanguage")),
-            root.get("lang") or "",
-            meta.first("og:locale", "content-language", "language"),
-            language,
-        ),
+        language=_language(root, meta, jsonld, language),
         section=repair_text(section),
         tags=tuple(repair_text(t) for t in _tags(meta, jsonld)),
         image=_image(url, meta, jsonld),
+    )
+
+
+def _refuse(url: str, reason: str | None) -> None:
+    """NotAnArticle with `reason`, when there is one."""
+    if reason is not None:
+        raise NotAnArticle(url, reason)
+
+
+def _site_names(outlet: str, meta: MetaTags, jsonld: JsonLd) -> list[str]:
+    """What the site calls itself (to tell its name from a headline)."""
+    return [
+        outlet,
+        meta.first("og:site_name", "application-name", "apple-mobile-web-app-title"),
+        *texts(jsonld.resolve(jsonld.article.get("publisher"))),
+        *_website_names(jsonld),
+    ]
+
+
+def _language(root: HtmlElement, meta: MetaTags, jsonld: JsonLd, default: str) -> str:
+    return choose_language(
+        *texts(jsonld.article.get("inLanguage")),
+        root.get("lang") or "",
+        meta.first("og:locale", "content-language", "language"),
+        default,
     )
 
 

@@ -15,8 +15,7 @@ from crawler.extraction.dates import parse_date_or_none
 from crawler.extraction.errors import SitemapError
 from crawler.extraction.linkset import unique_by_url
 from crawler.extraction.xmldoc import (
-    NotXML,
-    UnsafeXML,
+    BadXML,
     child_text,
     children,
     local_name,
@@ -55,10 +54,8 @@ def parse_sitemap(
     body = _gunzip(body, base_url)
     try:
         root = parse_xml(body, declared_charset)
-    except NotXML as error:
-        raise SitemapError(base_url, f"not XML: {error}") from error
-    except UnsafeXML as error:
-        raise SitemapError(base_url, f"refused: {error}") from error
+    except BadXML as error:
+        raise SitemapError(base_url, error.why) from error
     kind = local_name(root)
     if kind == "urlset":
         links = (_url_entry(entry, base_url, timezone) for entry in children(root, "url"))

@@ -17,12 +17,26 @@ from lxml import etree  # type: ignore[import-untyped]
 from crawler.extraction.encoding import decode_xml, strip_xml_declaration
 
 
-class NotXML(ValueError):
+class BadXML(ValueError):
+    """A document that is not read; `why` says so to a user."""
+
+    kind = "bad XML"
+
+    @property
+    def why(self) -> str:
+        return f"{self.kind}: {self}"
+
+
+class NotXML(BadXML):
     """The bytes do not parse into an XML element tree."""
 
+    kind = "not XML"
 
-class UnsafeXML(ValueError):
+
+class UnsafeXML(BadXML):
     """The document declares entities: refused unread."""
+
+    kind = "refused"
 
 
 _PROLOG_LIMIT = 1 << 20

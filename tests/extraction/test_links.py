@@ -240,3 +240,23 @@ def test_parse_feed_on_text_like_bodies(text: str) -> None:
     body = f"<rss><channel><item><title>{text}</title><link>{text}</link></item></channel></rss>"
     with contextlib.suppress(FeedError):
         parse_feed(body.encode("utf-8", "surrogatepass"), "https://x.example/", timezone="UTC")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"just text", "not XML: does not start with a tag"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel/></rss>',
+            "refused: ",
+        ),
+    ],
+)
+def test_a_feed_or_sitemap_that_cannot_be_read_says_why(body: bytes, reason: str) -> None:
+    from crawler.extraction.sitemaps import parse_sitemap
+
+    url = "https://example.com/feed"
+    for parse, error in ((parse_feed, FeedError), (parse_sitemap, SitemapError)):
+        with pytest.raises(error) as caught:
+            parse(body, url)
+        assert reason in str(caught.value)
