@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     # per pass (both newest first; links already seen do not count).
     sitemap_children: int = Field(default=3, gt=0)
     max_links_per_source: int = Field(default=500, gt=0)
+    # How long a host's robots.txt is obeyed before it is read again: one crawler
+    # lives as long as its process (crawler.engine).
+    robotstxt_ttl: Seconds = 6 * 3600.0
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,4 @@
-"""One crawl pass over chosen outlets, each in its own Scrapy crawler, in this process."""
+"""One crawl pass over chosen outlets, on one crawl engine, in this process."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
-from scrapy import signals
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import AsyncCrawlerProcess
 from twisted.internet import task
 
 from alerts.active_watchlists import ActiveWatchlists
@@ -20,11 +18,12 @@ from atalaia.logfilter import log_to_stderr
 from atalaia.redis_keys import Keys
 from atalaia.settings import Settings
 from crawler.catalogue import Catalogue, Outlet
+from crawler.engine import CrawlEngine
+from crawler.job import Job
 from crawler.outlet_health import STORIES_DAY_TTL
 from crawler.scrapy_settings import scrapy_settings
-from crawler.services import CrawlContext, attach
-from crawler.spiders.outlet import OutletSpider
-from crawler.summary import CrawlSummary, OutletSummary
+from crawler.services import CrawlContext
+from crawler.summary import CrawlSummary
 
 Progress = Callable[[int, int, dict[str, int]], None]
 """Called as progress(outlets_done, outlets_total, totals) while a pass runs."""
@@ -43,45 +42,32 @@ def run_crawl(
 ) -> CrawlSummary:
     """Crawl `outlets` once, concurrently, and return what each one did.
 
-    An outlet that fails is counted in its own summary and does not hold up the
-    others. Blocks until every outlet is done; runs the Twisted reactor, so it
-    can be called once per process. Unless `verbose`, the log has one line per
-    failure and no tracebacks (atalaia.logfilter).
+    Every outlet is a pass of one crawl engine (crawler.engine); one that fails is
+    counted in its own summary and does not hold up the others. Blocks until every
+    outlet is done; runs the Twisted reactor, so it can be called once per process.
+    Unless `verbose`, the log has one line per failure and no tracebacks
+    (atalaia.logfilter).
     """
     crawl_settings = scrapy_settings(settings, log_level=log_level)
     context = CrawlContext(settings, redis_url, watchlists, catalogue)
     crawl_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(crawl_settings)
+    process = AsyncCrawlerProcess(crawl_settings)
     log_to_stderr(log_level, verbose=verbose)
     started = time.monotonic()
-    crawlers: dict[str, Crawler] = {}
-    timings: dict[str, list[float]] = {}
-    for outlet in outlets:
-        crawler = attach(process.create_crawler(OutletSpider), context)
-        crawlers[outlet.id] = crawler
-        timings[outlet.id] = [time.monotonic(), 0.0]
-        crawler.signals.connect(
-            _closed_timer(timings[outlet.id]), signal=signals.spider_closed, weak=False
-        )
-        process.crawl(crawler, outlet=outlet)
+    engine = CrawlEngine(process, context)
+    engine.start()
+    jobs = [engine.submit(outlet) for outlet in outlets]
+    engine.finish_after()
     ticker = None
     if progress is not None:
-        ticker = task.LoopingCall(_report, progress, crawlers, timings)
+        ticker = task.LoopingCall(_report, progress, jobs)
         ticker.start(0.25, now=True)
     process.start(stop_after_crawl=True, install_signal_handlers=True)
     if ticker is not None and ticker.running:
         ticker.stop()
-    summaries = []
-    for outlet in outlets:
-        crawler = crawlers[outlet.id]
-        start, end = timings[outlet.id]
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        summaries.append(
-            OutletSummary.from_stats(outlet.id, stats, (end or time.monotonic()) - start)
-        )
-    summary = CrawlSummary(summaries, time.monotonic() - started)
+    summary = CrawlSummary([job.summary() for job in jobs], time.monotonic() - started)
     if progress is not None:
-        _report(progress, crawlers, timings)
+        _report(progress, jobs)
     return summary
 
 
@@ -112,20 +98,10 @@ def record_outcome(
     pipe.execute()
 
 
-def _closed_timer(timing: list[float]) -> Callable[..., None]:
-    def closed(**_: Any) -> None:
-        timing[1] = time.monotonic()
-
-    return closed
-
-
-def _report(
-    progress: Progress, crawlers: dict[str, Crawler], timings: dict[str, list[float]]
-) -> None:
+def _report(progress: Progress, jobs: Sequence[Job]) -> None:
     totals = {"new_stories": 0, "articles_fetched": 0, "errors": 0}
-    for crawler in crawlers.values():
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+    for job in jobs:
         for name in totals:
-            totals[name] += int(stats.get(f"atalaia/{name}", 0))
-    done = sum(1 for start_end in timings.values() if start_end[1])
-    progress(done, len(crawlers), totals)
+            totals[name] += int(job.stats.get(f"atalaia/{name}", 0))
+    done = sum(1 for job in jobs if job.finished is not None)
+    progress(done, len(jobs), totals)

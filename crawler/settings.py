@@ -17,10 +17,14 @@ NEWSPIDER_MODULE = "crawler.spiders"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Manners: robots.txt, an honest User-Agent, 1-2 requests at a time per outlet
-# (each outlet runs in its own crawler), AutoThrottle, bounded pages and waits.
+# (one download slot per outlet, crawler.slots), AutoThrottle, bounded pages and
+# waits. One crawler runs every outlet of a process (crawler.engine): its total
+# concurrency only bounds what is in flight at once over all of them, and its
+# scheduler hands out requests by slot, so one big outlet does not hold up the rest.
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 2
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
+CONCURRENT_REQUESTS = 512
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per download slot: per outlet
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
@@ -45,6 +49,9 @@ LOG_LEVEL = "INFO"
 # crawler/egress and docs/egress.md. Only http(s) is crawled, never through a proxy.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.egress.middleware.EgressMiddleware": 45,
+    "crawler.slots.OutletSlotMiddleware": 46,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.ExpiringRobotsTxtMiddleware": 100,
 }
 DOWNLOAD_HANDLERS = {
     "http": "crawler.egress.handler.PinnedHTTPDownloadHandler",
@@ -56,9 +63,9 @@ DOWNLOAD_HANDLERS = {
 }
 HTTPPROXY_ENABLED = False
 
-SPIDER_MIDDLEWARES = {
-    "crawler.redis_outage.RedisOutageMiddleware": 50,
-}
+# A pass ends when every request it made has had its callback (crawler.job_spider):
+# no spider middleware may drop requests silently, so the URL length one is off.
+URLLENGTH_LIMIT = 0
 
 ITEM_PIPELINES = {
     "crawler.pipelines.story_dedupe.StoryDedupePipeline": 300,

@@ -4,7 +4,7 @@
   outlet's timezone); while it holds the leader lease it puts crawl jobs on the
   crawl-job stream.
 - crawler: takes crawl jobs through the consumer group "crawlers" and runs each
-  with a new Scrapy crawler in this loop.
+  as a pass of its one crawl engine (one Scrapy crawler for the process's life).
 - dispatcher: delivers alerts (alerts.delivery.Dispatcher).
 
 Plain `atalaia run` is all three. Every role rides out a Redis outage (it logs it,
@@ -44,6 +44,7 @@ from atalaia.redis_outage import REDIS_DOWN, Outage, pause, until_redis
 from atalaia.settings import Settings
 from crawler import extraction_pool
 from crawler.catalogue import Catalogue, Outlet
+from crawler.engine import CrawlEngine
 from crawler.scrapy_settings import scrapy_settings
 from crawler.services import CrawlContext
 from scheduler.crawl_jobs import CrawlJob, CrawlJobs
@@ -204,9 +205,9 @@ class Daemon:
     async def _crawler_role(self, stop: asyncio.Event) -> None:
         runner = AsyncCrawlerRunner(scrapy_settings(self.settings, log_level="WARNING"))
         context = CrawlContext(self.settings, self.redis_url, self.watchlists, self.catalogue)
-        crawls = OutletCrawls(
-            runner, self.sync_client, self.keys, context, self.metrics.crawl_finished
-        )
+        engine = CrawlEngine(runner, context)
+        engine.start()
+        crawls = OutletCrawls(engine, self.sync_client, self.keys, self.metrics.crawl_finished)
         running: dict[str, tuple[CrawlJob, asyncio.Task[bool]]] = {}
         last_touch = time.monotonic()
         resume = True
@@ -246,7 +247,7 @@ class Daemon:
                 last_touch = time.monotonic()
             if not running and not taken:
                 await pause(stop, 0.5)
-        await runner.stop()
+        await engine.close()
         if running:
             await asyncio.wait([task for _, task in running.values()])
             finished = [job for job, task in running.values() if task.result()]

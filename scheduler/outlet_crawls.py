@@ -1,4 +1,4 @@
-"""Crawling one outlet inside the daemon's event loop: a new Scrapy crawler per run."""
+"""Crawling one outlet inside the daemon's event loop: a pass of its one crawl engine."""
 
 from __future__ import annotations
 
@@ -7,31 +7,27 @@ import time
 from collections.abc import Callable
 
 import redis
-from scrapy.crawler import AsyncCrawlerRunner
 
 from atalaia.redis_keys import Keys
 from crawler.catalogue import Outlet
+from crawler.engine import CrawlEngine
 from crawler.runner import record_outcome
-from crawler.services import CrawlContext, attach
-from crawler.spiders.outlet import OutletSpider
 from crawler.summary import CrawlSummary, OutletSummary
 
 log = logging.getLogger(__name__)
 
 
 class OutletCrawls:
-    """Runs outlet crawls with one AsyncCrawlerRunner, records and reports each one."""
+    """Runs outlet crawls on one crawl engine, records and reports each one."""
 
     def __init__(
         self,
-        runner: AsyncCrawlerRunner,
+        engine: CrawlEngine,
         client: redis.Redis,
         keys: Keys,
-        context: CrawlContext,
         on_finished: Callable[[OutletSummary], None] | None = None,
     ) -> None:
-        self.runner = runner
-        self.context = context
+        self.engine = engine
         self.client = client
         self.keys = keys
         self.on_finished = on_finished
@@ -39,12 +35,9 @@ class OutletCrawls:
     async def crawl(self, outlet: Outlet) -> tuple[OutletSummary, bool]:
         """Crawl `outlet` once; returns its summary and whether the crawl ran to its end
         (False when it was stopped, e.g. by a shutdown)."""
-        crawler = attach(self.runner.create_crawler(OutletSpider), self.context)
-        started = time.monotonic()
-        await self.runner.crawl(crawler, outlet=outlet)
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        summary = OutletSummary.from_stats(outlet.id, stats, time.monotonic() - started)
-        finished = stats.get("finish_reason") == "finished"
+        job = await self.engine.crawl(outlet)
+        summary = job.summary()
+        finished = bool(job.finished)
         try:
             record_outcome(
                 self.client,
@@ -60,7 +53,7 @@ class OutletCrawls:
             "%d non-articles, %d errors in %.1fs%s",
             outlet.id, summary.feeds_fetched + summary.sections_fetched, summary.not_modified,
             summary.new_stories, summary.duplicates, summary.non_articles, summary.errors,
-            summary.seconds, "" if finished else f" (stopped: {stats.get('finish_reason')})",
+            summary.seconds, "" if finished else f" (stopped: {job.stop_reason})",
             extra={"outlet": outlet.id, "crawl": _fields(summary)},
         )  # fmt: skip
         # (each failure was logged once, as it happened, by the spider)

@@ -30,7 +30,7 @@ from twisted.web.iweb import IPolicyForHTTPS
 
 from crawler.egress.middleware import DESTINATION, policy_for
 from crawler.egress.policy import Destination, EgressPolicy
-from crawler.request_outlet import outlet_of
+from crawler.request_outlet import request_outlet
 
 
 class PinnedHTTPDownloadHandler(HTTP11DownloadHandler):
@@ -66,8 +66,7 @@ class PinnedHTTPDownloadHandler(HTTP11DownloadHandler):
             and checked.port == port
         ):
             return checked
-        spider: Any = self._crawler.spider
-        outlet = outlet_of(request, spider) if hasattr(spider, "outlet") else None
+        outlet = request_outlet(request, self._crawler.spider)
         return await self.policy.destination(request.url, outlet)
 
 

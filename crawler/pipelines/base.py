@@ -1,4 +1,8 @@
-"""What Atalaia's item pipelines share: their crawler's services, counters, Redis outages."""
+"""What Atalaia's item pipelines share: their crawler's services, counters, Redis outages.
+
+Counters go to the outlet pass the item belongs to (crawler.job), which the spider
+knows by the item's article.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.job import Job
 from crawler.redis_outage import redis_failure_message
 from crawler.services import CrawlServices, services_for
 
@@ -31,18 +36,25 @@ class CrawlPipeline:
     def services(self) -> CrawlServices:
         return services_for(self.crawler)
 
-    def count(self, name: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"atalaia/{name}")
+    def job(self, item: Any) -> Job | None:
+        """The pass `item` belongs to."""
+        job_of_item = getattr(self.crawler.spider, "job_of_item", None)
+        return job_of_item(item) if job_of_item is not None else None
+
+    def count(self, item: Any, name: str) -> None:
+        """Count `name` in the pass of `item`."""
+        job = self.job(item)
+        if job is not None:
+            job.count(name)
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         try:
             return self.process(item)
         except redis.RedisError as exc:
             message = redis_failure_message(str(getattr(item, "url", item)), exc)
-            note_error = getattr(self.crawler.spider, "note_error", None)
-            if note_error is not None:
-                note_error(message)
+            job = self.job(item)
+            if job is not None:
+                job.note_error(message)
             raise DropItem(message, log_level="DEBUG") from None
 
     def process(self, item: Any) -> Any:

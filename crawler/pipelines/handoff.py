@@ -38,7 +38,7 @@ class StoryHandoffPipeline(CrawlPipeline):
             services.stories.mark_handed(handoff, item.id, article.published_at)
             services.seen_urls.done(article.outlet, article.url, time.time(), also, handoff)
             handoff.execute()
-        self.count("new_stories")
+        self.count(item, "new_stories")
         for alert in alerts:
-            self.count(f"matches/{alert.watchlist_id}")
+            self.count(item, f"matches/{alert.watchlist_id}")
         return item

@@ -33,7 +33,7 @@ class StoryDedupePipeline(CrawlPipeline):
             and seen.is_seen(article.canonical_url, now)
         ):
             seen.done(article.outlet, article.url, now)
-            self.count("duplicates")
+            self.count(item, "duplicates")
             raise DropItem(
                 f"{article.url}: same page as {article.canonical_url}", log_level="DEBUG"
             )
@@ -42,9 +42,9 @@ class StoryDedupePipeline(CrawlPipeline):
         )
         if not verdict.new:
             seen.done(article.outlet, article.url, now, also=addresses)
-            self.count("duplicates")
+            self.count(item, "duplicates")
             if verdict.first_outlet != article.outlet:
-                self.count("syndicated")
+                self.count(item, "syndicated")
             raise DropItem(
                 f"{article.url}: copy of story {verdict.story_id} ({verdict.first_url})",
                 log_level="DEBUG",
