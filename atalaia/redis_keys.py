@@ -13,7 +13,6 @@ hash slot there; a prefix with a hash tag (`{atalaia}:`) puts them all in one.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import string
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ PARTS = {
     "channel": r"[^:]+",
     "story": r"[0-9a-f]{16}",
     "alert": r"alert_[0-9a-f]{24}",
-    "url_hash": r"[0-9a-f]{16}",
     "band": r"[0-9]+:[0-9a-f]+",
     "epoch_day": r"[0-9]+",
     "epoch_hour": r"[0-9]+",
@@ -109,13 +107,11 @@ OUTLET_STORIES = _family(
     "outlet:{outlet}:stories:{date}", "string", "8 days", RUNNER, STATUS,
     "new stories of the outlet that day (its timezone)",
 )  # fmt: skip
-OUTLET_SOURCES = _family(
-    "outlet:{outlet}:sources", "hash", DEDUPE_TTL, "crawler.source_health", "atalaia status",
-    "feed/sitemap/section URL -> its run of empty passes",
-)  # fmt: skip
-VALIDATORS = _family(
-    "http:{url_hash}", "hash", DEDUPE_TTL, "crawler.conditional_get", "crawler.conditional_get",
-    "ETag and Last-Modified of a feed or sitemap, for conditional GET",
+OUTLET_POLL = _family(
+    "outlet:{outlet}:poll", "hash", DEDUPE_TTL + ", renewed when a pass changes it",
+    "crawler.poll_state", "crawler.poll_state, atalaia status",
+    "`v:<url>` -> ETag, Last-Modified and body hash of each feed, sitemap or section "
+    "last processed; `s:<source>` -> its run of empty passes",
 )  # fmt: skip
 SEEN = _family(
     "seen:{epoch_day}", "hash", "the end of the day plus the dedupe window (EXPIREAT)",
@@ -235,8 +231,8 @@ RATE = _family(
 )  # fmt: skip
 
 SCHEMA: tuple[KeyFamily, ...] = (
-    CRAWL_JOBS, CRAWL_JOB, LEADER, NEXT_RUNS, OUTLET, OUTLET_STORIES, OUTLET_SOURCES,
-    VALIDATORS, SEEN, PENDING, ATTEMPTS, STORY, STORY_ALSO, STORY_BAND, RECENT_STORIES,
+    CRAWL_JOBS, CRAWL_JOB, LEADER, NEXT_RUNS, OUTLET, OUTLET_STORIES, OUTLET_POLL,
+    SEEN, PENDING, ATTEMPTS, STORY, STORY_ALSO, STORY_BAND, RECENT_STORIES,
     KEPT_STORY, KEPT_OUTLET_STORIES, DAY_COUNTS, ALERT, ALERTS, KEPT_ALERT, KEPT_ALERTS,
     KEPT_ALERTS_W, KEPT_ALERTS_O, KEPT_ALERTS_WO, DELIVERY_STATE, RETRIES, DEAD_LETTERS,
     DISABLED, DIGEST, DIGEST_SENDING, DIGEST_DUE, DIGEST_RETRY_AT, DIGEST_BATCH,
@@ -290,12 +286,8 @@ class Keys:
     def outlet_stories(self, outlet: str, day: date) -> str:
         return OUTLET_STORIES.name(self.prefix, outlet=outlet, date=day.isoformat())
 
-    def outlet_sources(self, outlet: str) -> str:
-        return OUTLET_SOURCES.name(self.prefix, outlet=outlet)
-
-    def validators(self, url: str) -> str:
-        url_hash = hashlib.blake2b(url.encode(), digest_size=8).hexdigest()
-        return VALIDATORS.name(self.prefix, url_hash=url_hash)
+    def outlet_poll(self, outlet: str) -> str:
+        return OUTLET_POLL.name(self.prefix, outlet=outlet)
 
     # -- dedupe ---------------------------------------------------------------------
 

@@ -143,13 +143,15 @@ class Outlet(BaseModel):
         return ZoneInfo(self.timezone)
 
     @property
+    def source_urls(self) -> list[str]:
+        """Its feeds, sitemaps and section pages, as configured."""
+        return [*self.feeds, *self.sitemaps, *(section.url for section in self.sections)]
+
+    @property
     def owned_hosts(self) -> tuple[HostPattern, ...]:
         """The hosts this outlet owns (see crawler.ownership): its homepage's and its
         `domains`; without a homepage, the hosts of its feeds, sitemaps and sections."""
-        if self.homepage:
-            sources = [self.homepage]
-        else:
-            sources = [*self.feeds, *self.sitemaps, *(s.url for s in self.sections)]
+        sources = [self.homepage] if self.homepage else self.source_urls
         patterns = dict.fromkeys(HostPattern.parse(url) for url in [*sources, *self.domains])
         return tuple(patterns)
 

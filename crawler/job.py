@@ -20,6 +20,7 @@ from typing import Any
 from scrapy import Request
 
 from crawler.catalogue import Outlet
+from crawler.poll_state import PollState
 from crawler.source_health import SourcePass
 from crawler.summary import OutletSummary
 
@@ -37,6 +38,7 @@ class Job:
         self.stats: dict[str, Any] = {}  # `atalaia/<counter>`, as OutletSummary reads them
         self.claimed: dict[str, set[str]] = {}  # per outlet id (attributed articles too)
         self.source_passes: dict[str, SourcePass] = {}  # per configured source URL
+        self.poll = PollState()  # the outlet's validators and source records (read at start)
         self.outstanding = 1
         self.started = time.monotonic()
         self.seconds: float | None = None

@@ -25,9 +25,9 @@ from atalaia.redis_connection import EmbeddedRedis, connect
 from atalaia.redis_keys import Keys
 from atalaia.settings import Settings, variable
 from crawler.catalogue import Catalogue
-from crawler.conditional_get import Validators
 from crawler.dedupe.seen_urls import SeenUrls
 from crawler.dedupe.stories import StoryIndex
+from crawler.poll_state import PollStore
 
 _ATTRIBUTE = "atalaia_context"
 
@@ -39,7 +39,7 @@ class CrawlServices:
     keys: Keys
     seen_urls: SeenUrls
     stories: StoryIndex
-    validators: Validators
+    polls: PollStore
     alert_queue: AlertQueue
     watchlists: ActiveWatchlists | None
 
@@ -93,7 +93,7 @@ class CrawlContext:
                 max_attempts=settings.article_attempts,
             ),
             stories=StoryIndex(client, keys, ttl=settings.story_ttl, also_ttl=settings.keep_for),
-            validators=Validators(client, keys, ttl=settings.dedupe_ttl),
+            polls=PollStore(client, keys, ttl=settings.dedupe_ttl),
             alert_queue=AlertQueue(client, keys, ttl=settings.dedupe_ttl, archive=archive),
             watchlists=watchlists,
         )

@@ -2,15 +2,15 @@
 
 A feed whose items have no links, a sitemap whose entries are all older than the
 window, a section page where no link matches, a feed refused as unsafe: each pass
-that a source gives the crawl nothing is counted in the hash `outlet:<id>:sources`
-(field: the source's URL; value: JSON with the count of empty passes in a row, the
-last reason and when it started). A pass that yields links clears it. `status` shows
-the sources empty for `EMPTY_PASSES_WARNING` passes or more.
+that a source gives the crawl nothing is counted in the outlet's poll hash
+(crawler.poll_state; field `s:<the source's URL>`, value: JSON with the count of
+empty passes in a row, the last reason and when it started). A pass that yields
+links clears it. `status` shows the sources empty for `EMPTY_PASSES_WARNING`
+passes or more.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +18,8 @@ from typing import Any
 import redis
 
 from atalaia.redis_keys import Keys
-from atalaia.redis_streams import json_object, text
 from crawler.discovery import Listing
+from crawler.poll_state import PollState, read_source_records
 
 EMPTY_PASSES_WARNING = 3
 """After this many empty passes in a row, a source is shown as a warning."""
@@ -42,29 +42,20 @@ class SourceWarning:
 
 
 def record_source_passes(
-    client: redis.Redis,
-    keys: Keys,
-    outlet_id: str,
+    state: PollState,
     passes: Mapping[str, str | None],
     now: float,
-    ttl: float,
     unchanged: Collection[str] = (),
 ) -> dict[str, SourceWarning]:
-    """Record one pass: for each source URL, None when it yielded links, else the reason
-    it gave nothing. A source in `unchanged` (304 Not Modified) gives what it gave last
-    time: if that was nothing, it counts as one more empty pass. Returns the sources
-    empty in this pass, with their count of empty passes in a row."""
-    key = keys.outlet_sources(outlet_id)
-    empty = [source for source, reason in passes.items() if reason is not None]
-    again = [source for source in unchanged if source not in passes]
-    if not passes and not again:
-        return {}
+    """Record one pass in the outlet's poll state (written at the pass's end): for each
+    source URL, None when it yielded links, else the reason it gave nothing. A source
+    in `unchanged` (not modified) gives what it gave last time: if that was nothing, it
+    counts as one more empty pass. Returns the sources empty in this pass, with their
+    count of empty passes in a row."""
     recorded: dict[str, SourceWarning] = {}
-    looked_up = [*empty, *again]
-    previous: list[Any] = client.hmget(key, looked_up) if looked_up else []
-    pipe = client.pipeline()
-    for source, raw in zip(looked_up, previous, strict=True):
-        record = json_object(raw)
+    again = [source for source in unchanged if source not in passes]
+    for source in [s for s, reason in passes.items() if reason is not None] + again:
+        record = state.source_record(source)
         if source in again and not record:
             continue  # unchanged, and it gave links last time (or was never recorded)
         warning = SourceWarning(
@@ -74,12 +65,10 @@ def record_source_passes(
             float(record.get("since", now)),
         )
         recorded[source] = warning
-        pipe.hset(key, source, json.dumps({**warning.to_dict(), "last": now}))
-    cleared = [source for source, reason in passes.items() if reason is None]
-    if cleared:
-        pipe.hdel(key, *cleared)
-    pipe.expire(key, int(ttl))
-    pipe.execute()
+        state.set_source_record(source, {**warning.to_dict(), "last": now})
+    for source, reason in passes.items():
+        if reason is None:
+            state.set_source_record(source, None)
     return recorded
 
 
@@ -90,19 +79,15 @@ def read_source_warnings(
     minimum: int = EMPTY_PASSES_WARNING,
 ) -> dict[str, list[SourceWarning]]:
     """Per outlet id, its sources empty for `minimum` passes or more, in one round trip."""
-    pipe = client.pipeline(transaction=False)
-    for outlet_id in outlet_ids:
-        pipe.hgetall(keys.outlet_sources(outlet_id))
     warnings: dict[str, list[SourceWarning]] = {}
-    for outlet_id, entries in zip(outlet_ids, pipe.execute(), strict=True):
+    for outlet_id, records in read_source_records(client, keys, outlet_ids).items():
         found = []
-        for source, raw in sorted(entries.items()):
-            record = json_object(raw)
+        for source, record in sorted(records.items()):
             passes = int(record.get("empty_passes", 0))
             if passes >= minimum:
                 found.append(
                     SourceWarning(
-                        text(source), str(record.get("reason", "")), passes,
+                        source, str(record.get("reason", "")), passes,
                         float(record.get("since", 0.0)),
                     )
                 )  # fmt: skip

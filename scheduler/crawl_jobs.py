@@ -62,11 +62,12 @@ class CrawlJobs:
         await ensure_group_async(self.client, self.stream, CRAWLERS)
 
     async def take(
-        self, consumer: str, count: int, block_ms: int, *, resume: bool = True
+        self, consumer: str, count: int, block_ms: int | None, *, resume: bool = True
     ) -> list[CrawlJob]:
         """Jobs for this consumer: its own unfinished ones (with `resume`: a caller
         that is running them already passes False, or it gets them again), jobs
-        abandoned by a dead crawler, then new ones (waiting up to `block_ms`)."""
+        abandoned by a dead crawler, then new ones (waiting up to `block_ms`; None:
+        not at all)."""
         if count <= 0:
             return []
         jobs = await self._read(consumer, "0", count, None) if resume else []

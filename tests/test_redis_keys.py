@@ -7,7 +7,6 @@ finds a key outside it, of another type, or with another lifetime.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -29,8 +28,7 @@ SAMPLES: dict[str, Callable[[Keys], str]] = {
     "schedule:next": lambda k: k.next_runs(),
     "outlet:{outlet}": lambda k: k.outlet("r7"),
     "outlet:{outlet}:stories:{date}": lambda k: k.outlet_stories("r7", DAY),
-    "outlet:{outlet}:sources": lambda k: k.outlet_sources("r7"),
-    "http:{url_hash}": lambda k: k.validators("https://r7.com/feed.xml"),
+    "outlet:{outlet}:poll": lambda k: k.outlet_poll("r7"),
     "seen:{epoch_day}": lambda k: k.seen(20284),
     "pending:{outlet}": lambda k: k.pending("r7"),
     "attempts:{outlet}": lambda k: k.attempts("r7"),
@@ -106,8 +104,6 @@ def test_existing_key_names_stay_as_they_were() -> None:
     assert keys.kept_alerts("coreia", "r7") == "atalaia:kept:alerts:w:coreia:o:r7"
     assert keys.digest("equipe", "retry_at") == "atalaia:delivery:digest:equipe:retry_at"
     assert keys.rate("equipe", 12) == "atalaia:delivery:rate:equipe:12"
-    url_hash = hashlib.blake2b(b"https://r7.com/feed", digest_size=8).hexdigest()
-    assert keys.validators("https://r7.com/feed") == f"atalaia:http:{url_hash}"
 
 
 def test_the_check_finds_stray_keys_wrong_types_and_lifetimes(

@@ -40,7 +40,7 @@ from crawler.job_spider import JobSpider
 from crawler.request_outlet import META_KEY as OUTLET_META
 from crawler.request_outlet import outlet_of
 from crawler.services import CrawlContext, CrawlServices, context_for, services_for
-from crawler.source_health import SourceWarning, record_source_passes
+from crawler.source_health import record_source_passes
 
 NOT_MODIFIED = 304
 SOURCE = "atalaia_source"  # request meta: the configured source a listing serves
@@ -108,8 +108,8 @@ class OutletSpider(JobSpider):
     def first_requests(self, job: Job) -> Iterator[scrapy.Request]:
         outlet = job.outlet
         now = time.time()
-        due = self.services.seen_urls.due(outlet.id, now)
-        claimed = self.services.seen_urls.claim(outlet.id, due, now)
+        due, job.poll = self.services.polls.load(outlet.id, now)  # one round trip
+        claimed = self.services.seen_urls.claim(outlet.id, due, now) if due else []
         job.hold(outlet.id, claimed)
         for url in claimed:
             yield self._article_request(job, url, outlet)
@@ -132,7 +132,7 @@ class OutletSpider(JobSpider):
             url,
             callback,
             "discovery_failed",
-            headers=self.services.validators.request_headers(url),
+            headers=job.poll.request_headers(url),
             dont_filter=True,
             priority=10,
             meta={"handle_httpstatus_list": [NOT_MODIFIED], SOURCE: source or url, **meta},
@@ -159,7 +159,7 @@ class OutletSpider(JobSpider):
         # without (a monthly index: the current month grows, the index stays the same)
         # is read every pass, or its newest child would never be read again.
         if listing.undated_children == 0:
-            self._remember_validators(response)
+            self._remember_validators(response, job)
 
     def parse_section(self, response: Response, job: Job) -> Iterator[scrapy.Request]:
         listing = self._listing(response, job, "section", "sections_fetched")
@@ -170,8 +170,10 @@ class OutletSpider(JobSpider):
         self, response: Response, job: Job, kind: SourceKind, fetched: str = "feeds_fetched"
     ) -> Listing | None:
         """The source read (see crawler.discovery); None when unchanged or unreadable."""
-        if response.status == NOT_MODIFIED:
-            job.count("not_modified")
+        if response.status == NOT_MODIFIED or job.poll.unchanged(
+            _requested_url(response), response.body
+        ):
+            job.count("not_modified")  # a 304, or the very body processed last time
             job.source_pass(_source(response)).unchanged = True
             return None
         job.count(fetched)
@@ -211,7 +213,7 @@ class OutletSpider(JobSpider):
         # crash from here on loses nothing even though the feed will answer 304. With
         # new links left past the cap, they are not kept: the next pass reads it again.
         if tried == len(takeable):
-            self._remember_validators(source)
+            self._remember_validators(source, job)
         for rank, link in enumerate(claimed):
             assert link.outlet is not None
             yield self._article_request(job, link.url, link.outlet, link.published_at, -rank)
@@ -238,11 +240,14 @@ class OutletSpider(JobSpider):
             claimed += [link for link in batch if link.url in won]
         return claimed, tried
 
-    def _remember_validators(self, response: Response) -> None:
-        self.services.validators.remember(
-            response.url,
+    def _remember_validators(self, response: Response, job: Job) -> None:
+        """Keep what tells the next poll this copy is unchanged (written at the end)."""
+        job.poll.remember(
+            _requested_url(response),
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
+            body=response.body,
+            now=time.time(),
         )
 
     # The end of a pass ----------------------------------------------------------
@@ -273,8 +278,10 @@ class OutletSpider(JobSpider):
                              job.outlet.id, released, reason)  # fmt: skip
 
     def record_sources(self, job: Job) -> None:
-        """Keep what each source gave this pass, and warn about those that gave nothing
-        (a source unchanged since an empty pass gave nothing again)."""
+        """Keep what each source gave this pass, with the validators it left, in the
+        outlet's poll hash (one round trip, none when nothing changed), and warn about
+        the sources that gave nothing (one unchanged since an empty pass gave nothing
+        again)."""
         outcomes: dict[str, str | None] = {}
         unchanged = []
         refused = set()
@@ -286,18 +293,16 @@ class OutletSpider(JobSpider):
                 outcomes[url] = why
             if source_pass.refused:
                 refused.add(url)  # an error already, counted as such
+        now = time.time()
+        empty = record_source_passes(job.poll, outcomes, now, unchanged)
+        job.poll.forget_stale(set(job.outlet.source_urls), now, self.services.seen_urls.ttl)
         try:
-            empty = record_source_passes(
-                self.services.client, self.services.keys, job.outlet.id, outcomes,
-                time.time(), self.services.seen_urls.ttl, unchanged,
-            )  # fmt: skip
+            self.services.polls.save(job.outlet.id, job.poll)
         except redis.RedisError as exc:
-            self.logger.warning("%s: could not record its sources' yield (%s)", job.outlet.id, exc)
-            empty = {
-                url: SourceWarning(url, why, 1, time.time())
-                for url, why in outcomes.items()
-                if why is not None
-            }
+            self.logger.warning(
+                "%s: could not keep its sources' validators and yield (%s); they are read "
+                "in full next pass", job.outlet.id, exc,
+            )  # fmt: skip
         for url, warning in empty.items():
             if url not in refused:
                 job.count("empty_sources")

@@ -92,7 +92,7 @@ def _outlet(catalogue: Catalogue | None, outlet_id: str | None, url: str) -> Out
             return catalogue.select([outlet_id])[0]
         wanted = canonical_url(url)
         for outlet in catalogue:
-            sources = [*outlet.feeds, *outlet.sitemaps, *(s.url for s in outlet.sections)]
+            sources = outlet.source_urls
             if any(canonical_url(source) == wanted for source in sources):
                 return outlet
         if urlsplit(url).scheme in ("http", "https"):

@@ -43,6 +43,8 @@ class Newsroom:
     `seed`; times are relative to `now`. `latency` delays every response, on every outlet.
     With `distinct_hosts`, outlet i listens on 127.0.0.(i + 2) instead of 127.0.0.1, for
     clients that key per-host limits by host name alone (Scrapy's download slots do).
+    `poll_interval` is how often each outlet's idle server wakes up: raise it for
+    thousands of outlets (stopping then takes up to that long).
     """
 
     def __init__(
@@ -54,6 +56,7 @@ class Newsroom:
         latency: float = 0.0,
         now: datetime | None = None,
         distinct_hosts: bool = False,
+        poll_interval: float = 0.05,
     ) -> None:
         specs = list(DEFAULT_SPECS if outlets is None else outlets)
         if len({s.id for s in specs}) != len(specs):
@@ -73,8 +76,9 @@ class Newsroom:
         for index, spec in enumerate(specs):
             host = f"127.0.0.{index + 2}" if distinct_hosts else "127.0.0.1"
             server = OutletServer(
-                None, host=host, latency=latency, stopping=self._stopping, record=self._record
-            )
+                None, host=host, latency=latency, stopping=self._stopping,
+                record=self._record, poll_interval=poll_interval,
+            )  # fmt: skip
             outlet = FakeOutlet(spec, f"http://{host}:{server.port}", seed=seed)
             server.outlet = outlet
             self._servers[spec.id] = server
@@ -236,6 +240,11 @@ class Newsroom:
     def set_fault(self, outlet_id: str, fault: Fault | None) -> None:
         """Make one outlet misbehave (None: behave again); the others are untouched."""
         self.outlets[outlet_id].fault = fault
+
+    def set_validators(self, outlet_id: str, on: bool) -> None:
+        """With `on` False, the outlet sends no ETag or Last-Modified and never answers
+        304, as many real feeds do: only the body tells whether it changed."""
+        self.outlets[outlet_id].validators = on
 
     # --- the truth and the log -----------------------------------------------------------
 

@@ -11,7 +11,7 @@ import random
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -115,6 +115,7 @@ class FakeOutlet:
         self.layout = LAYOUTS[spec.style]
         self.site = pages.Site(spec, base_url, build_chrome(spec, base_url, seed))
         self.fault: Fault | None = None
+        self.validators = True  # False: no ETag / Last-Modified, never a 304
         self.encoding = "iso-8859-1" if spec.style is Style.LEGACY else "utf-8"
         self._seed = seed
         self._lock = threading.Lock()
@@ -368,6 +369,13 @@ class FakeOutlet:
 
     def respond(self, method: str, target: str, headers: dict[str, str]) -> Response:
         """The answer to one request (`target` is the path with query)."""
+        if self.validators:
+            return self._respond(target, headers)
+        response = self._respond(target, {})
+        plain = [(k, v) for k, v in response.headers if k not in ("ETag", "Last-Modified")]
+        return replace(response, headers=plain)
+
+    def _respond(self, target: str, headers: dict[str, str]) -> Response:
         fault = self.fault
         if fault is not None and fault.kind is FaultKind.ERROR500:
             return self._encoded(500, "text/html", pages.error_page(500))

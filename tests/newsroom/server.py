@@ -34,8 +34,10 @@ class OutletServer(ThreadingHTTPServer):
         latency: float,
         stopping: threading.Event,
         record: Callable[[Access], None],
+        poll_interval: float = 0.05,
     ) -> None:
         super().__init__((host, 0), _Handler)
+        self.poll_interval = poll_interval
         self.outlet = outlet
         self.latency = latency
         self.stopping = stopping
@@ -50,7 +52,7 @@ class OutletServer(ThreadingHTTPServer):
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            target=self.serve_forever, kwargs={"poll_interval": self.poll_interval}, daemon=True,
             name=f"newsroom-{self.port}",
         )  # fmt: skip
         self._thread.start()

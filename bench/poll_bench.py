@@ -1,0 +1,260 @@
+"""Polling benchmark: what an unchanged outlet costs, against plain httpx conditional GETs.
+
+    python -m bench.poll_bench [--outlets 2000] [--passes 3] [--no-validators 0.25]
+
+Starts a private Redis server and a local newsroom of N WordPress-style outlets
+(one feed each, one article each), then, in two fresh processes of the same run:
+
+1. httpx: one `httpx.AsyncClient` that GETs every feed once, keeps its ETag and
+   Last-Modified in memory, then re-polls every feed `--passes` times with
+   If-None-Match / If-Modified-Since (the least a poller can do);
+2. atalaia: what the daemon's crawler role does per poll, on one crawl engine:
+   the scheduler's job is queued in the `crawl-jobs` stream, taken, crawled
+   (discovery, dedupe, validators, source records) and acknowledged; one cold
+   pass (every article is new) and then `--passes` warm ones.
+
+A fraction of the outlets (`--no-validators`, default a quarter) send no ETag
+or Last-Modified, as many real feeds do: they answer 200 with the same body on
+every poll.
+
+Reports, for each warm pass, the CPU seconds each process spent (user + system,
+of that process alone: the newsroom and Redis run elsewhere), CPU per poll, the
+ratio atalaia/httpx (target: at most 2), and how many outlets one core, and
+half a core, could keep at a 5-minute interval at atalaia's rate (target: 10,000
+in half a core). The figure is the median of the warm passes with their range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+INTERVAL = 300.0  # seconds: the 5-minute interval of the target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--outlets", type=int, default=2000)
+    parser.add_argument("--passes", type=int, default=3, help="warm passes (default 3)")
+    parser.add_argument(
+        "--no-validators", type=float, default=0.25,
+        help="fraction of outlets whose feeds send no ETag / Last-Modified (default 0.25)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--concurrency", type=int, default=64,
+        help="outlets polled at once, by both pollers (default 64)",
+    )  # fmt: skip
+    parser.add_argument("--worker", choices=["httpx", "atalaia"], help=argparse.SUPPRESS)
+    parser.add_argument("--catalogue", help=argparse.SUPPRESS)
+    parser.add_argument("--redis", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker == "httpx":
+        print(json.dumps(asyncio.run(_httpx_passes(Path(args.catalogue), args))))
+        return
+    if args.worker == "atalaia":
+        print(json.dumps(_atalaia_passes(Path(args.catalogue), args.redis, args)))
+        return
+    _compare(args)
+
+
+def _compare(args: argparse.Namespace) -> None:
+    from atalaia.redis_connection import EmbeddedRedis
+    from tests.newsroom import Newsroom
+    from tests.newsroom.model import OutletSpec, Style
+
+    specs = [
+        OutletSpec(f"poll-{i:05d}", f"Poll {i}", Style.WORDPRESS, non_articles=False)
+        for i in range(args.outlets)
+    ]
+    plain = round(args.outlets * args.no_validators)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        redis_server = EmbeddedRedis(work / "redis")
+        redis_url = redis_server.start()
+        try:
+            # Idle outlet servers wake up once a second, not 20 times: 2,000 of them
+            # would otherwise take a core from the pollers.
+            with Newsroom(outlets=specs, articles_per_outlet=1, poll_interval=1.0) as room:
+                for spec in specs[:plain]:
+                    room.set_validators(spec.id, False)
+                catalogue = room.write_catalogue(work / "outlets.yaml")
+                print(
+                    f"newsroom: {args.outlets} outlets, one feed each ({plain} without "
+                    f"validators); {args.passes} warm passes, {args.concurrency} at once",
+                    flush=True,
+                )
+                httpx_run = _worker("httpx", catalogue, redis_url, args)
+                atalaia_run = _worker("atalaia", catalogue, redis_url, args)
+        finally:
+            redis_server.stop()
+    _report(args, httpx_run, atalaia_run)
+
+
+def _worker(
+    kind: str, catalogue: Path, redis_url: str, args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    command = [
+        sys.executable, "-m", "bench.poll_bench", "--worker", kind,
+        "--catalogue", str(catalogue), "--redis", redis_url,
+        "--passes", str(args.passes), "--concurrency", str(args.concurrency),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if result.returncode != 0:
+        sys.exit(f"the {kind} poller failed:\n{result.stderr[-3000:]}")
+    passes: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
+    for number, one in enumerate(passes):
+        label = "cold" if number == 0 else f"warm {number}"
+        extra = "".join(f", {k} {v}" for k, v in one.get("counts", {}).items())
+        print(
+            f"  {kind:8} {label:7}: {one['polls']} polls, {one['cpu']:.2f} s CPU, "
+            f"{one['wall']:.1f} s{extra}",
+            flush=True,
+        )
+    return passes
+
+
+def _report(
+    args: argparse.Namespace, httpx_run: list[dict[str, Any]], atalaia_run: list[dict[str, Any]]
+) -> None:
+    def per_poll(run: list[dict[str, Any]]) -> list[float]:
+        return [one["cpu"] / one["polls"] for one in run[1:]]
+
+    plain, ours = per_poll(httpx_run), per_poll(atalaia_run)
+    ratios = [a / h for a, h in zip(ours, plain, strict=True)]
+    ratio = statistics.median(ratios)
+    ms = statistics.median(ours) * 1000
+    core = INTERVAL / statistics.median(ours)
+    print(
+        f"CPU per warm poll: httpx {statistics.median(plain) * 1000:.2f} ms, "
+        f"atalaia {ms:.2f} ms (range {min(ours) * 1000:.2f}-{max(ours) * 1000:.2f})"
+    )
+    print(
+        f"ratio atalaia/httpx: {ratio:.2f} (range {min(ratios):.2f}-{max(ratios):.2f}; "
+        f"target <= 2: {'met' if ratio <= 2 else 'NOT met'})"
+    )
+    print(
+        f"outlets at a 5-minute interval: {core:,.0f} per core, {core / 2:,.0f} per half core "
+        f"(target 10,000 in half a core: {'met' if core / 2 >= 10_000 else 'NOT met'})"
+    )
+
+
+def _cpu() -> float:
+    usage = os.times()
+    return usage.user + usage.system
+
+
+async def _httpx_passes(catalogue: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    import httpx
+    import yaml
+
+    outlets = yaml.safe_load(catalogue.read_text(encoding="utf-8"))["outlets"]
+    feeds = [feed for outlet in outlets for feed in outlet.get("feeds", [])]
+    validators: dict[str, dict[str, str]] = {}
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=len(feeds))
+    gate = asyncio.Semaphore(args.concurrency)
+    passes = []
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def poll(url: str) -> int:
+            async with gate:
+                response = await client.get(url, headers=validators.get(url, {}))
+            kept = {}
+            if etag := response.headers.get("ETag"):
+                kept["If-None-Match"] = etag
+            if modified := response.headers.get("Last-Modified"):
+                kept["If-Modified-Since"] = modified
+            validators[url] = kept
+            return response.status_code
+
+        for _ in range(args.passes + 1):
+            cpu, wall = _cpu(), time.monotonic()
+            statuses = await asyncio.gather(*(poll(url) for url in feeds))
+            passes.append({
+                "polls": len(feeds),
+                "cpu": _cpu() - cpu,
+                "wall": time.monotonic() - wall,
+                "counts": {"304": statuses.count(304), "200": statuses.count(200)},
+            })  # fmt: skip
+    return passes
+
+
+def _atalaia_passes(catalogue_path: Path, redis_url: str, args: argparse.Namespace) -> Any:
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    from atalaia.redis_connection import async_client, connect
+    from atalaia.redis_keys import Keys
+    from atalaia.settings import Settings
+    from crawler.catalogue import load_catalogue
+    from crawler.engine import CrawlEngine
+    from crawler.scrapy_settings import scrapy_settings
+    from crawler.services import CrawlContext
+    from scheduler.crawl_jobs import CrawlJobs
+    from scheduler.outlet_crawls import OutletCrawls
+
+    settings = Settings.from_environment(
+        outlets_path=catalogue_path,
+        redis_url=redis_url,
+        redis_prefix="poll:",
+        sitemap_window="3650d",
+        watchlists_path=ROOT / "watchlists.yaml",
+    )
+    catalogue = load_catalogue(settings.outlets_path)
+    keys = Keys(settings.redis_prefix)
+    process = AsyncCrawlerProcess(scrapy_settings(settings, log_level="ERROR"))
+    engine = CrawlEngine(process, CrawlContext(settings, redis_url, catalogue=catalogue))
+    engine.start()
+    crawls = OutletCrawls(engine, connect(redis_url), keys)
+    passes: list[dict[str, Any]] = []
+    failure: list[BaseException] = []
+
+    async def run() -> None:
+        try:
+            jobs = CrawlJobs(async_client(redis_url), keys)
+            await jobs.ensure_group()
+            for _ in range(args.passes + 1):
+                passes.append(await one_pass(jobs))
+        except BaseException as exc:  # noqa: BLE001 (reported by the parent)
+            failure.append(exc)
+        engine.finish_after()
+
+    async def one_pass(jobs: CrawlJobs) -> dict[str, Any]:
+        cpu, wall = _cpu(), time.monotonic()
+        counts = {"not_modified": 0, "unchanged": 0, "new_stories": 0, "errors": 0}
+        for outlet in catalogue.outlets:
+            await jobs.enqueue(outlet.id, time.time())
+
+        async def crawler() -> None:
+            while taken := await jobs.take("bench", 1, block_ms=None, resume=False):
+                for job in taken:
+                    summary, _ = await crawls.crawl(catalogue.by_id[job.outlet_id])
+                    await jobs.done(job)
+                    counts["not_modified"] += summary.not_modified
+                    counts["unchanged"] += getattr(summary, "unchanged", 0)
+                    counts["new_stories"] += summary.new_stories
+                    counts["errors"] += summary.errors
+
+        await asyncio.gather(*(crawler() for _ in range(args.concurrency)))
+        polls = sum(len(outlet.feeds) for outlet in catalogue.outlets)
+        return {"polls": polls, "cpu": _cpu() - cpu, "wall": time.monotonic() - wall,
+                "counts": counts}  # fmt: skip
+
+    running = asyncio.get_event_loop().create_task(run())
+    process.start(stop_after_crawl=True)
+    assert running.done()
+    if failure:
+        raise failure[0]
+    return passes
+
+
+if __name__ == "__main__":
+    main()
