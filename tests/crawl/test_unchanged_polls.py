@@ -121,7 +121,7 @@ def _commands(redis_url: str, prefix: str) -> Iterator[list[tuple[str, str]]]:
     end = prefix + "monitor-end"
 
     def listen() -> None:
-        with client.monitor() as monitor:
+        with client.monitor() as monitor:  # type: ignore[no-untyped-call]
             ready.set()
             while not stop.is_set():
                 parts = str(monitor.next_command().get("command", "")).split(" ")
