@@ -70,8 +70,9 @@ async def until_redis(
     outage: Outage,
     *,
     every: float = 1.0,
-) -> None:
-    """Run `call` once Redis lets it succeed, trying `every` seconds (or until stopping)."""
+) -> bool:
+    """Run `call` once Redis lets it succeed, trying `every` seconds (or until stopping);
+    whether it ran."""
     while not stop.is_set():
         try:
             await call()
@@ -80,7 +81,8 @@ async def until_redis(
             await pause(stop, every)
         else:
             outage.back()
-            return
+            return True
+    return False
 
 
 async def patiently(call: Callable[[], Awaitable[T]], patience: float) -> T:

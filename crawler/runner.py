@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import redis
 from scrapy.crawler import AsyncCrawlerProcess
 from twisted.internet import task
 
@@ -72,30 +72,31 @@ def run_crawl(
 
 
 def record_outcome(
-    client: redis.Redis,
+    pipe: Any,
     keys: Keys,
     summary: CrawlSummary,
     now: float,
     timezones: Mapping[str, str],
 ) -> None:
-    """Keep each outlet's last pass, and its day's count of new stories (the day in
-    the outlet's timezone, from `timezones`), in Redis for `atalaia status`."""
-    pipe = client.pipeline()
+    """Queue on `pipe` (a sync or asyncio Redis pipeline; the caller executes it) each
+    outlet's last pass, and its day's count of new stories (the day in the outlet's
+    timezone, from `timezones`), which `atalaia status` shows."""
     for outlet in summary.outlets:
         key = keys.outlet(outlet.outlet)
-        pipe.hset(key, "last_crawl", now)
-        pipe.hset(key, "last_summary", json.dumps(asdict(outlet)))
+        fields: dict[str, str | float] = {
+            "last_crawl": now, "last_summary": json.dumps(asdict(outlet))
+        }  # fmt: skip
         if outlet.ok:
-            pipe.hset(key, "last_success", now)
+            fields["last_success"] = now
         else:
-            pipe.hset(key, "last_error", (outlet.error_messages or ["error"])[0])
+            fields["last_error"] = (outlet.error_messages or ["error"])[0]
+        pipe.hset(key, mapping=fields)
         if outlet.new_stories:
             zone = ZoneInfo(timezones.get(outlet.outlet, "UTC"))
             day = datetime.fromtimestamp(now, zone).date()
             counter = keys.outlet_stories(outlet.outlet, day)
             pipe.incrby(counter, outlet.new_stories)
             pipe.expire(counter, STORIES_DAY_TTL)
-    pipe.execute()
 
 
 def _report(progress: Progress, jobs: Sequence[Job]) -> None:

@@ -11,6 +11,9 @@ A crawler that stops cleanly `release`s its unfinished jobs: claimable at once.
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +50,7 @@ class CrawlJobs:
         self.claim_idle = claim_idle
         self.max_age = int(max_age)
         self._enqueue = client.register_script(_ENQUEUE)
+        self._looked_for_abandoned = -math.inf  # monotonic time of the last look
 
     def _flag(self, outlet_id: str) -> str:
         return self.keys.crawl_job(outlet_id)
@@ -67,15 +71,27 @@ class CrawlJobs:
         """Jobs for this consumer: its own unfinished ones (with `resume`: a caller
         that is running them already passes False, or it gets them again), jobs
         abandoned by a dead crawler, then new ones (waiting up to `block_ms`; None:
-        not at all)."""
+        not at all).
+
+        A job is abandoned once idle for `claim_idle`, so looking for them more often
+        than a few times in that span only costs a round trip per job taken."""
         if count <= 0:
             return []
         jobs = await self._read(consumer, "0", count, None) if resume else []
-        if len(jobs) < count:
-            jobs += await self._claim_abandoned(consumer, count - len(jobs))
+        now = time.monotonic()
+        if len(jobs) < count and now - self._looked_for_abandoned >= self._look_every:
+            wanted = count - len(jobs)
+            abandoned = await self._claim_abandoned(consumer, wanted)
+            # (all it asked for: there may be more, so it looks again next time)
+            self._looked_for_abandoned = now if len(abandoned) < wanted else -math.inf
+            jobs += abandoned
         if len(jobs) < count:
             jobs += await self._read(consumer, ">", count - len(jobs), block_ms)
         return jobs
+
+    @property
+    def _look_every(self) -> float:
+        return min(self.claim_idle / 4, 5.0)
 
     async def touch(self, consumer: str, jobs: list[CrawlJob]) -> None:
         """Reset the idle time of jobs still running, so no one claims them."""
@@ -95,11 +111,15 @@ class CrawlJobs:
                 idle=idle_ms, justid=True,
             )  # fmt: skip
 
-    async def done(self, job: CrawlJob) -> None:
+    async def done(self, job: CrawlJob, record: Callable[[Any], None] | None = None) -> None:
+        """Acknowledge a finished job; `record` queues more writes (the pass's outcome)
+        on the same transaction."""
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.xack(self.stream, CRAWLERS, job.entry_id)
             pipe.xdel(self.stream, job.entry_id)
             pipe.delete(self._flag(job.outlet_id))
+            if record is not None:
+                record(pipe)
             await pipe.execute()
 
     async def _read(

@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 ROLES = ("scheduler", "crawler", "dispatcher")
 T = TypeVar("T")
+Ending = tuple[bool, Callable[[Any], None] | None]
+"""How a crawl job ended: done (to acknowledge), and what records its outcome then."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ class Daemon:
         engine = CrawlEngine(runner, context)
         engine.start()
         crawls = OutletCrawls(engine, self.sync_client, self.keys, self.metrics.crawl_finished)
-        running: dict[str, tuple[CrawlJob, asyncio.Task[bool]]] = {}
+        running: dict[str, tuple[CrawlJob, asyncio.Task[Ending]]] = {}
         last_touch = time.monotonic()
         resume = True
         await self._until_redis(stop, "crawler", self.jobs.ensure_group)
@@ -235,11 +237,11 @@ class Daemon:
                     running[job.entry_id] = (job, task)
             for entry_id, (job, task) in list(running.items()):
                 if task.done():
+                    done, record = task.result()
+                    acknowledge = functools.partial(self.jobs.done, job, record)
+                    if done and not await self._until_redis(stop, "crawler", acknowledge):
+                        continue  # stopping: acknowledged (with its outcome) below
                     del running[entry_id]
-                    if task.result():
-                        await self._until_redis(
-                            stop, "crawler", functools.partial(self.jobs.done, job)
-                        )
             if time.monotonic() - last_touch > self.options.touch_every:
                 jobs = [job for job, _ in running.values()]
                 if jobs:  # (as above: no call, no news about Redis)
@@ -250,28 +252,30 @@ class Daemon:
         await engine.close()
         if running:
             await asyncio.wait([task for _, task in running.values()])
-            finished = [job for job, task in running.values() if task.result()]
-            unfinished = [job for job, task in running.values() if not task.result()]
-            for job in finished:
-                await self._guarded("crawler", self.jobs.done(job))
+            finished = [(job, task.result()[1]) for job, task in running.values()
+                        if task.result()[0]]  # fmt: skip
+            unfinished = [job for job, task in running.values() if not task.result()[0]]
+            for job, record in finished:
+                await self._guarded("crawler", self.jobs.done(job, record))
             await self._guarded("crawler", self.jobs.release(self.options.consumer, unfinished))
             log.info(
                 "stopped %d running crawls; %d jobs released for another crawler",
                 len(running), len(unfinished),
             )  # fmt: skip
 
-    async def _crawl_job(self, crawls: OutletCrawls, job: CrawlJob) -> bool:
-        """Run one job; True when it is done (to acknowledge), False to leave it queued."""
+    async def _crawl_job(self, crawls: OutletCrawls, job: CrawlJob) -> Ending:
+        """Run one job: whether it is done (to acknowledge; False leaves it queued), and
+        what records its outcome with the acknowledgement."""
         outlet = self.catalogue.by_id.get(job.outlet_id)
         if outlet is None:
             log.warning("crawl job for %r, which is not in the catalogue: dropped", job.outlet_id)
-            return True
+            return True, None
         try:
-            _, finished = await crawls.crawl(outlet)
+            summary, finished = await crawls.crawl(outlet)
         except Exception:
             log.exception("crawl %s failed", outlet.id)
-            return True
-        return finished
+            return True, None
+        return finished, crawls.recorder(outlet, summary) if finished else None
 
     # -- dispatcher -----------------------------------------------------------------
 
@@ -312,9 +316,9 @@ class Daemon:
 
     async def _until_redis(
         self, stop: asyncio.Event, role: str, call: Callable[[], Awaitable[None]]
-    ) -> None:
-        """Run `call` once Redis lets it succeed (or until stopping)."""
-        await until_redis(stop, call, self._outage(role))
+    ) -> bool:
+        """Run `call` once Redis lets it succeed (or until stopping); whether it ran."""
+        return await until_redis(stop, call, self._outage(role))
 
     def _outage(self, role: str) -> Outage:
         return self._outages.setdefault(role, Outage(role))

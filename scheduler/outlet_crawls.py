@@ -1,10 +1,17 @@
-"""Crawling one outlet inside the daemon's event loop: a pass of its one crawl engine."""
+"""Crawling one outlet inside the daemon's event loop: a pass of its one crawl engine.
+
+A pass's outcome (for `atalaia status`) is written with the acknowledgement of its
+job, in one transaction (`recorder`, given to scheduler.crawl_jobs.CrawlJobs.done);
+a pass that did not finish, whose job stays queued, records it at once.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import redis
 
@@ -34,20 +41,18 @@ class OutletCrawls:
 
     async def crawl(self, outlet: Outlet) -> tuple[OutletSummary, bool]:
         """Crawl `outlet` once; returns its summary and whether the crawl ran to its end
-        (False when it was stopped, e.g. by a shutdown)."""
+        (False when it was stopped, e.g. by a shutdown). The outcome of a finished
+        pass is the caller's to write (`recorder`)."""
         job = await self.engine.crawl(outlet)
         summary = job.summary()
         finished = bool(job.finished)
-        try:
-            record_outcome(
-                self.client,
-                self.keys,
-                CrawlSummary([summary], summary.seconds),
-                time.time(),
-                {outlet.id: outlet.timezone},
-            )
-        except redis.RedisError as exc:
-            log.warning("%s: could not record the crawl's outcome: %s", outlet.id, exc)
+        if not finished:
+            try:
+                pipe = self.client.pipeline()
+                self.recorder(outlet, summary)(pipe)
+                pipe.execute()
+            except redis.RedisError as exc:
+                log.warning("%s: could not record the crawl's outcome: %s", outlet.id, exc)
         log.info(
             "crawl %s: %d feeds, %d not modified, %d new stories, %d duplicates, "
             "%d non-articles, %d errors in %.1fs%s",
@@ -60,6 +65,16 @@ class OutletCrawls:
         if self.on_finished is not None:
             self.on_finished(summary)
         return summary, finished
+
+    def recorder(self, outlet: Outlet, summary: OutletSummary) -> Callable[[Any], None]:
+        """What queues the pass's outcome on a pipeline (crawler.runner.record_outcome)."""
+        return functools.partial(
+            record_outcome,
+            keys=self.keys,
+            summary=CrawlSummary([summary], summary.seconds),
+            now=time.time(),
+            timezones={outlet.id: outlet.timezone},
+        )
 
 
 def _fields(summary: OutletSummary) -> dict[str, int | float]:

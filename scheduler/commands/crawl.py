@@ -73,7 +73,9 @@ def crawl(args: argparse.Namespace, settings: Settings) -> ExitCode:
         summary = _crawl(args, settings, catalogue, outlets, service.url, watchlists)
         try:
             zones = {outlet.id: outlet.timezone for outlet in outlets}
-            record_outcome(service.client, keys, summary, time.time(), zones)
+            pipe = service.client.pipeline()
+            record_outcome(pipe, keys, summary, time.time(), zones)
+            pipe.execute()
             if args.deliver_timeout > 0:
                 channels = watchlists.current.config.channels
                 deliveries = drain_queued(service.url, keys, channels, args.deliver_timeout)
