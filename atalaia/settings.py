@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # before another crawler claims it.
     lease_ttl: PositiveSeconds = 15.0
     claim_idle: PositiveSeconds = 60.0
+    # Outlet passes one daemon's crawler runs at once, all on one Scrapy crawler (each
+    # outlet still gets at most 2 requests at a time): polls mostly wait on the
+    # network, and 10,000 outlets every 5 minutes are 33 polls a second.
+    crawl_concurrency: int = Field(default=32, gt=0)
 
     # Stories kept, at most, whatever their age; how long alerts and stories are kept
     # for browsing (`atalaia alerts`, `atalaia stories`, the web app; daily match

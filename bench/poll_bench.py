@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERVAL = 300.0  # seconds: the 5-minute interval of the target
@@ -194,17 +194,18 @@ async def _httpx_passes(catalogue: Path, args: argparse.Namespace) -> list[dict[
 
 
 def _atalaia_passes(catalogue_path: Path, redis_url: str, args: argparse.Namespace) -> Any:
-    from scrapy.crawler import AsyncCrawlerProcess
+    """The daemon's crawler role (scheduler.daemon), fed by the scheduler's enqueue."""
+    from scrapy.utils.reactor import install_reactor
 
-    from atalaia.redis_connection import async_client, connect
-    from atalaia.redis_keys import Keys
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    from twisted.internet import reactor
+
+    from alerts.active_watchlists import ActiveWatchlists
     from atalaia.settings import Settings
     from crawler.catalogue import load_catalogue
-    from crawler.engine import CrawlEngine
-    from crawler.scrapy_settings import scrapy_settings
-    from crawler.services import CrawlContext
-    from scheduler.crawl_jobs import CrawlJobs
-    from scheduler.outlet_crawls import OutletCrawls
+    from crawler.summary import OutletSummary
+    from scheduler.daemon import Daemon, DaemonOptions
+    from scheduler.metrics import Metrics
 
     settings = Settings.from_environment(
         outlets_path=catalogue_path,
@@ -214,55 +215,63 @@ def _atalaia_passes(catalogue_path: Path, redis_url: str, args: argparse.Namespa
         watchlists_path=ROOT / "watchlists.yaml",
     )
     catalogue = load_catalogue(settings.outlets_path)
-    keys = Keys(settings.redis_prefix)
-    process = AsyncCrawlerProcess(scrapy_settings(settings, log_level="ERROR"))
-    engine = CrawlEngine(process, CrawlContext(settings, redis_url, catalogue=catalogue))
-    engine.start()
-    crawls = OutletCrawls(engine, connect(redis_url), keys)
+    metrics = Metrics()
+    options = DaemonOptions(roles=frozenset({"crawler"}), crawl_concurrency=args.concurrency)
+    daemon = Daemon(
+        settings, catalogue, ActiveWatchlists(settings.watchlists_path), redis_url, metrics,
+        options,
+    )  # fmt: skip
     passes: list[dict[str, Any]] = []
     failure: list[BaseException] = []
+    ended: list[OutletSummary] = []
+    counted = metrics.crawl_finished
 
-    async def run() -> None:
+    def crawl_finished(summary: OutletSummary) -> None:
+        ended.append(summary)
+        counted(summary)
+
+    metrics.crawl_finished = crawl_finished  # type: ignore[method-assign]
+
+    async def drive(stop: asyncio.Event) -> None:
         try:
-            jobs = CrawlJobs(async_client(redis_url), keys)
-            await jobs.ensure_group()
             profile = os.environ.get("POLL_BENCH_PROFILE")  # a file: warm passes profiled
-            profiler = cProfile.Profile() if profile else None
+            profiler = cProfile.Profile(time.process_time) if profile else None
             for number in range(args.passes + 1):
                 if profiler is not None and number == 1:
                     profiler.enable()
-                passes.append(await one_pass(jobs))
+                passes.append(await one_pass())
             if profiler is not None and profile:
                 profiler.disable()
                 profiler.dump_stats(profile)
         except BaseException as exc:  # noqa: BLE001 (reported by the parent)
             failure.append(exc)
-        engine.finish_after()
+        stop.set()
 
-    async def one_pass(jobs: CrawlJobs) -> dict[str, Any]:
+    async def one_pass() -> dict[str, Any]:
         cpu, wall = _cpu(), time.monotonic()
-        counts = {"not_modified": 0, "new_stories": 0, "errors": 0}
-        for outlet in catalogue.outlets:
-            await jobs.enqueue(outlet.id, time.time())
-
-        async def crawler() -> None:
-            while taken := await jobs.take("bench", 1, block_ms=None, resume=False):
-                for job in taken:
-                    outlet = catalogue.by_id[job.outlet_id]
-                    summary, _ = await crawls.crawl(outlet)
-                    await jobs.done(job, crawls.recorder(outlet, summary))
-                    counts["not_modified"] += summary.not_modified
-                    counts["new_stories"] += summary.new_stories
-                    counts["errors"] += summary.errors
-
-        await asyncio.gather(*(crawler() for _ in range(args.concurrency)))
+        ended.clear()
+        for outlet in catalogue.outlets:  # what the scheduler's leader does, per outlet
+            await daemon.jobs.enqueue(outlet.id, time.time())
+        while len(ended) < len(catalogue.outlets) or await daemon.client.exists(
+            *(daemon.keys.crawl_job(o.id) for o in catalogue.outlets)
+        ):  # every pass ended and its job acknowledged
+            await asyncio.sleep(0.05)
+        counts = {
+            "not_modified": sum(s.not_modified for s in ended),
+            "new_stories": sum(s.new_stories for s in ended),
+            "errors": sum(s.errors for s in ended),
+        }
         polls = sum(len(outlet.feeds) for outlet in catalogue.outlets)
         return {"polls": polls, "cpu": _cpu() - cpu, "wall": time.monotonic() - wall,
                 "counts": counts}  # fmt: skip
 
-    running = asyncio.get_event_loop().create_task(run())
-    process.start(stop_after_crawl=True)
-    assert running.done()
+    async def main() -> None:
+        stop = asyncio.Event()
+        await asyncio.gather(daemon.run(stop), drive(stop))
+        cast(Any, reactor).stop()
+
+    asyncio.get_event_loop().create_task(main())
+    cast(Any, reactor).run(installSignalHandlers=False)
     if failure:
         raise failure[0]
     return passes

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -84,7 +83,7 @@ def record_outcome(
     for outlet in summary.outlets:
         key = keys.outlet(outlet.outlet)
         fields: dict[str, str | float] = {
-            "last_crawl": now, "last_summary": json.dumps(asdict(outlet))
+            "last_crawl": now, "last_summary": json.dumps(outlet.to_dict())
         }  # fmt: skip
         if outlet.ok:
             fields["last_success"] = now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -62,6 +62,11 @@ class OutletSummary:
         fetched = self.feeds_fetched + self.not_modified + self.sections_fetched
         return self.errors > 0 and fetched + self.articles_fetched == 0
 
+    def to_dict(self) -> dict[str, Any]:
+        """Its fields as JSON-ready values (as `dataclasses.asdict`, without its deep
+        copies: this runs after every poll)."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
 
 def _by_name(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {
@@ -71,6 +76,7 @@ def _by_name(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     }
 
 
+_FIELDS = tuple(f.name for f in fields(OutletSummary))
 COUNTERS = tuple(f.name for f in fields(OutletSummary) if f.type == "int")
 """The counters of a pass, in display order."""
 
@@ -110,5 +116,5 @@ class CrawlSummary:
             "totals": {name: self.total(name) for name in COUNTERS},
             "matches": self.matches(),
             "refusals": self.refusals(),
-            "outlets": [asdict(outlet) for outlet in self.outlets],
+            "outlets": [outlet.to_dict() for outlet in self.outlets],
         }

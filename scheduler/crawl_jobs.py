@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,8 @@ from atalaia.redis_keys import Keys
 from atalaia.redis_streams import ensure_group_async, text
 
 CRAWLERS = "crawlers"
+Recorder = Callable[[Any], None]
+"""Queues a crawl's outcome on a Redis pipeline (crawler.runner.record_outcome)."""
 RELEASED_IDLE = 86400.0  # a released job looks this long abandoned (seconds)
 
 _ENQUEUE = """
@@ -111,15 +113,24 @@ class CrawlJobs:
                 idle=idle_ms, justid=True,
             )  # fmt: skip
 
-    async def done(self, job: CrawlJob, record: Callable[[Any], None] | None = None) -> None:
+    async def done(self, job: CrawlJob, record: Recorder | None = None) -> None:
         """Acknowledge a finished job; `record` queues more writes (the pass's outcome)
         on the same transaction."""
+        await self.done_all([(job, record)])
+
+    async def done_all(self, finished: Sequence[tuple[CrawlJob, Recorder | None]]) -> None:
+        """Acknowledge finished jobs in one transaction, each with what `record`s its
+        outcome."""
+        if not finished:
+            return
         async with self.client.pipeline(transaction=True) as pipe:
-            pipe.xack(self.stream, CRAWLERS, job.entry_id)
-            pipe.xdel(self.stream, job.entry_id)
-            pipe.delete(self._flag(job.outlet_id))
-            if record is not None:
-                record(pipe)
+            ids = [job.entry_id for job, _ in finished]
+            pipe.xack(self.stream, CRAWLERS, *ids)
+            pipe.xdel(self.stream, *ids)
+            pipe.delete(*(self._flag(job.outlet_id) for job, _ in finished))
+            for _, record in finished:
+                if record is not None:
+                    record(pipe)
             await pipe.execute()
 
     async def _read(

@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import redis
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -47,7 +47,7 @@ from crawler.catalogue import Catalogue, Outlet
 from crawler.engine import CrawlEngine
 from crawler.scrapy_settings import scrapy_settings
 from crawler.services import CrawlContext
-from scheduler.crawl_jobs import CrawlJob, CrawlJobs
+from scheduler.crawl_jobs import CrawlJob, CrawlJobs, Recorder
 from scheduler.leader import LeaderLease
 from scheduler.metrics import Metrics
 from scheduler.outlet_crawls import OutletCrawls
@@ -56,14 +56,14 @@ log = logging.getLogger(__name__)
 
 ROLES = ("scheduler", "crawler", "dispatcher")
 T = TypeVar("T")
-Ending = tuple[bool, Callable[[Any], None] | None]
+Ending = tuple[bool, Recorder | None]
 """How a crawl job ended: done (to acknowledge), and what records its outcome then."""
 
 
 @dataclass(frozen=True)
 class DaemonOptions:
     roles: frozenset[str] = frozenset(ROLES)
-    crawl_concurrency: int = 4
+    crawl_concurrency: int = Settings.model_fields["crawl_concurrency"].default
     reload_every: float = 5.0
     lease_ttl: float = 15.0
     claim_idle: float = 60.0
@@ -235,13 +235,14 @@ class Daemon:
                 if job.entry_id not in running:
                     task = asyncio.ensure_future(self._crawl_job(crawls, job))
                     running[job.entry_id] = (job, task)
-            for entry_id, (job, task) in list(running.items()):
-                if task.done():
-                    done, record = task.result()
-                    acknowledge = functools.partial(self.jobs.done, job, record)
-                    if done and not await self._until_redis(stop, "crawler", acknowledge):
-                        continue  # stopping: acknowledged (with its outcome) below
+            ended = {key: entry for key, entry in running.items() if entry[1].done()}
+            finished = [(job, task.result()[1]) for job, task in ended.values()
+                        if task.result()[0]]  # fmt: skip
+            acknowledge = functools.partial(self.jobs.done_all, finished)
+            if not finished or await self._until_redis(stop, "crawler", acknowledge):
+                for entry_id in ended:
                     del running[entry_id]
+            # (else stopping: they are acknowledged, with their outcomes, below)
             if time.monotonic() - last_touch > self.options.touch_every:
                 jobs = [job for job, _ in running.values()]
                 if jobs:  # (as above: no call, no news about Redis)
@@ -255,8 +256,7 @@ class Daemon:
             finished = [(job, task.result()[1]) for job, task in running.values()
                         if task.result()[0]]  # fmt: skip
             unfinished = [job for job, task in running.values() if not task.result()[0]]
-            for job, record in finished:
-                await self._guarded("crawler", self.jobs.done(job, record))
+            await self._guarded("crawler", self.jobs.done_all(finished))
             await self._guarded("crawler", self.jobs.release(self.options.consumer, unfinished))
             log.info(
                 "stopped %d running crawls; %d jobs released for another crawler",

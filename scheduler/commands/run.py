@@ -45,8 +45,9 @@ def register(subparsers: Subparsers, common: argparse.ArgumentParser) -> None:
         help="log at DEBUG, with Scrapy's own failure lines and tracebacks",
     )  # fmt: skip
     parser.add_argument(
-        "--crawl-concurrency", type=int, default=4, metavar="N",
-        help="outlets crawled at once by this process (default 4)",
+        "--crawl-concurrency", type=int, default=None, metavar="N",
+        help="outlets crawled at once by this process (default 32, "
+        "ATALAIA_CRAWL_CONCURRENCY)",
     )  # fmt: skip
     parser.set_defaults(handler=run)
 
