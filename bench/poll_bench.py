@@ -9,7 +9,9 @@ Starts a private Redis server and a local newsroom of N WordPress-style outlets
    pool scans every connection on each request) GETs every feed once, keeps its
    ETag and Last-Modified in memory, then re-polls every feed `--passes` times with
    If-None-Match / If-Modified-Since (the least a poller can do);
-2. atalaia: what the daemon's crawler role does per poll, on one crawl engine:
+2. scrapy, for reference: the same conditional GETs from one bare Scrapy spider
+   (none of Atalaia's components), to show what Scrapy itself costs;
+3. atalaia: what the daemon's crawler role does per poll, on one crawl engine:
    the scheduler's job is queued in the `crawl-jobs` stream, taken, crawled
    (discovery, dedupe, validators, source records) and acknowledged; one cold
    pass (every article is new) and then `--passes` warm ones.
@@ -42,6 +44,7 @@ from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERVAL = 300.0  # seconds: the 5-minute interval of the target
+HTTP11 = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 
 
 def main() -> None:
@@ -56,12 +59,15 @@ def main() -> None:
         "--concurrency", type=int, default=64,
         help="outlets polled at once, by both pollers (default 64)",
     )  # fmt: skip
-    parser.add_argument("--worker", choices=["httpx", "atalaia"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["httpx", "scrapy", "atalaia"], help=argparse.SUPPRESS)
     parser.add_argument("--catalogue", help=argparse.SUPPRESS)
     parser.add_argument("--redis", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "httpx":
         print(json.dumps(asyncio.run(_httpx_passes(Path(args.catalogue), args))))
+        return
+    if args.worker == "scrapy":
+        print(json.dumps(_scrapy_passes(Path(args.catalogue), args)))
         return
     if args.worker == "atalaia":
         print(json.dumps(_atalaia_passes(Path(args.catalogue), args.redis, args)))
@@ -96,10 +102,11 @@ def _compare(args: argparse.Namespace) -> None:
                     flush=True,
                 )
                 httpx_run = _worker("httpx", catalogue, redis_url, args)
+                scrapy_run = _worker("scrapy", catalogue, redis_url, args)
                 atalaia_run = _worker("atalaia", catalogue, redis_url, args)
         finally:
             redis_server.stop()
-    _report(args, httpx_run, atalaia_run)
+    _report(args, httpx_run, scrapy_run, atalaia_run)
 
 
 def _worker(
@@ -126,20 +133,26 @@ def _worker(
 
 
 def _report(
-    args: argparse.Namespace, httpx_run: list[dict[str, Any]], atalaia_run: list[dict[str, Any]]
+    args: argparse.Namespace,
+    httpx_run: list[dict[str, Any]],
+    scrapy_run: list[dict[str, Any]],
+    atalaia_run: list[dict[str, Any]],
 ) -> None:
     def per_poll(run: list[dict[str, Any]]) -> list[float]:
         return [one["cpu"] / one["polls"] for one in run[1:]]
 
-    plain, ours = per_poll(httpx_run), per_poll(atalaia_run)
+    plain, bare, ours = per_poll(httpx_run), per_poll(scrapy_run), per_poll(atalaia_run)
     ratios = [a / h for a, h in zip(ours, plain, strict=True)]
     ratio = statistics.median(ratios)
     ms = statistics.median(ours) * 1000
     core = INTERVAL / statistics.median(ours)
     print(
-        f"CPU per warm poll: httpx {statistics.median(plain) * 1000:.2f} ms, "
-        f"atalaia {ms:.2f} ms (range {min(ours) * 1000:.2f}-{max(ours) * 1000:.2f})"
+        f"CPU per warm poll: httpx {statistics.median(plain) * 1000:.2f} ms, bare Scrapy "
+        f"{statistics.median(bare) * 1000:.2f} ms, atalaia {ms:.2f} ms "
+        f"(range {min(ours) * 1000:.2f}-{max(ours) * 1000:.2f})"
     )
+    scrapy_ratio = statistics.median(b / h for b, h in zip(bare, plain, strict=True))
+    print(f"ratio bare Scrapy/httpx: {scrapy_ratio:.2f} (for reference)")
     print(
         f"ratio atalaia/httpx: {ratio:.2f} (range {min(ratios):.2f}-{max(ratios):.2f}; "
         f"target <= 2: {'met' if ratio <= 2 else 'NOT met'})"
@@ -190,6 +203,68 @@ async def _httpx_passes(catalogue: Path, args: argparse.Namespace) -> list[dict[
         })  # fmt: skip
     for client in clients.values():
         await client.aclose()
+    return passes
+
+
+def _scrapy_passes(catalogue_path: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Scrapy alone, for reference: the same conditional GETs from one spider, with
+    Atalaia's Scrapy settings but none of its components (no robots.txt, egress
+    policy, AutoThrottle, item pipelines, Redis), one download slot per outlet."""
+    import scrapy
+    import yaml
+    from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.http import Response
+    from scrapy.settings import Settings
+
+    outlets = yaml.safe_load(catalogue_path.read_text(encoding="utf-8"))["outlets"]
+    feeds = [feed for outlet in outlets for feed in outlet.get("feeds", [])]
+    validators: dict[str, dict[str, bytes]] = {}
+    passes: list[dict[str, Any]] = []
+
+    class Poll(scrapy.Spider):
+        name = "poll"
+        left = 0
+        ended = asyncio.Event()
+
+        async def start(self) -> Any:
+            for _ in range(args.passes + 1):
+                self.left, self.ended = len(feeds), asyncio.Event()
+                cpu, wall = _cpu(), time.monotonic()
+                for url in feeds:
+                    yield scrapy.Request(
+                        url, self.parse, headers=validators.get(url, {}), dont_filter=True,
+                        meta={"handle_httpstatus_list": [304], "download_slot": url},
+                    )  # fmt: skip
+                await self.ended.wait()
+                passes.append({"polls": len(feeds), "cpu": _cpu() - cpu,
+                               "wall": time.monotonic() - wall})  # fmt: skip
+
+        def parse(self, response: Response) -> None:
+            kept = {}
+            if etag := response.headers.get("ETag"):
+                kept["If-None-Match"] = etag
+            if modified := response.headers.get("Last-Modified"):
+                kept["If-Modified-Since"] = modified
+            validators[response.url] = kept
+            self.left -= 1
+            if self.left == 0:
+                self.ended.set()
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update({
+        "LOG_LEVEL": "ERROR", "ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {},
+        "ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_HANDLERS": {"http": HTTP11, "https": HTTP11},  # Scrapy's own
+    }, priority="cmdline")  # fmt: skip
+    settings.set("DOWNLOADER_MIDDLEWARES", {
+        "crawler.egress.middleware.EgressMiddleware": None,
+        "crawler.slots.OutletSlotMiddleware": None,
+        "crawler.robots.ExpiringRobotsTxtMiddleware": None,
+    }, priority="cmdline")  # fmt: skip
+    process = AsyncCrawlerProcess(settings)
+    process.crawl(Poll)
+    process.start()
     return passes
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -147,10 +148,11 @@ class Outlet(BaseModel):
         """Its feeds, sitemaps and section pages, as configured."""
         return [*self.feeds, *self.sitemaps, *(section.url for section in self.sections)]
 
-    @property
+    @cached_property
     def owned_hosts(self) -> tuple[HostPattern, ...]:
         """The hosts this outlet owns (see crawler.ownership): its homepage's and its
-        `domains`; without a homepage, the hosts of its feeds, sitemaps and sections."""
+        `domains`; without a homepage, the hosts of its feeds, sitemaps and sections.
+        (Asked for every request the outlet makes: worked out once.)"""
         sources = [self.homepage] if self.homepage else self.source_urls
         patterns = dict.fromkeys(HostPattern.parse(url) for url in [*sources, *self.domains])
         return tuple(patterns)
