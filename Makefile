@@ -35,6 +35,7 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench.crawl_bench
+	$(BIN)/python -m bench.poll_bench
 	$(BIN)/python -m bench.matching_bench
 	$(BIN)/python -m bench.delivery_bench
 	$(BIN)/python -m bench.latency_bench

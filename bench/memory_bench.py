@@ -98,7 +98,7 @@ def _child(
     from atalaia.redis_connection import connect
     from atalaia.redis_keys import Keys
     from atalaia.settings import Settings
-    from crawler.catalogue import load_catalogue
+    from crawler.catalogue import Outlet, load_catalogue
     from crawler.engine import CrawlEngine
     from crawler.scrapy_settings import scrapy_settings
     from crawler.services import CrawlContext
@@ -109,8 +109,16 @@ def _child(
     process = AsyncCrawlerProcess(scrapy_settings(settings, log_level="ERROR"))
     engine = CrawlEngine(process, CrawlContext(settings, redis_url, catalogue=catalogue))
     engine.start()
-    crawls = OutletCrawls(engine, connect(redis_url), Keys(prefix))
+    client = connect(redis_url)
+    crawls = OutletCrawls(engine, client, Keys(prefix))
     outlets = catalogue.enabled
+
+    async def crawl(outlet: Outlet) -> None:
+        summary, _ = await crawls.crawl(outlet)
+        pipe = client.pipeline()  # its outcome, as the daemon writes it with its job's ack
+        crawls.recorder(outlet, summary)(pipe)
+        pipe.execute()
+
     report: dict[str, Any] = {}
 
     async def run() -> None:
@@ -119,7 +127,7 @@ def _child(
         done = 0
         while queue:
             batch, queue = queue[:concurrency], queue[concurrency:]
-            await asyncio.gather(*(crawls.crawl(outlet) for outlet in batch))
+            await asyncio.gather(*(crawl(outlet) for outlet in batch))
             done += len(batch)
             if "early" not in report and done >= EARLY:
                 gc.collect()
