@@ -11,7 +11,6 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 import redis
 
@@ -20,6 +19,7 @@ from crawler.catalogue import Outlet
 from crawler.engine import CrawlEngine
 from crawler.runner import record_outcome
 from crawler.summary import CrawlSummary, OutletSummary
+from scheduler.crawl_jobs import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class OutletCrawls:
             self.on_finished(summary)
         return summary, finished
 
-    def recorder(self, outlet: Outlet, summary: OutletSummary) -> Callable[[Any], None]:
+    def recorder(self, outlet: Outlet, summary: OutletSummary) -> Recorder:
         """What queues the pass's outcome on a pipeline (crawler.runner.record_outcome)."""
         return functools.partial(
             record_outcome,
