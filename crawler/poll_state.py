@@ -67,6 +67,10 @@ class PollState:
         value = [etag or "", last_modified or "", body_hash(body), round(now)]
         self._set(VALIDATORS + url, json.dumps(value, separators=(",", ":")))
 
+    def forget(self, url: str) -> None:
+        """Drop `url`'s validators: it is read in full next time."""
+        self._delete(VALIDATORS + url)
+
     def source_record(self, source: str) -> dict[str, Any]:
         """The run of empty passes kept for `source` ({} when it gave links lately)."""
         return json_object(self._get(SOURCE + source))

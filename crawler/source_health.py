@@ -105,6 +105,7 @@ class SourcePass:
     reasons: list[str] = field(default_factory=list)
     unchanged: bool = False  # answered 304 (itself or a child)
     failed: bool = False  # a fetch failed (itself or a child): that is an error already
+    over_cap: bool = False  # new links left for the next pass (itself or a child)
     refused: str | None = None  # unreadable or refused as unsafe
 
     def note(self, listing: Listing) -> None:

@@ -214,6 +214,8 @@ class OutletSpider(JobSpider):
         # new links left past the cap, they are not kept: the next pass reads it again.
         if tried == len(takeable):
             self._remember_validators(source, job)
+        else:  # (and the index it came from, if any: see record_sources)
+            job.source_pass(_source(source)).over_cap = True
         for rank, link in enumerate(claimed):
             assert link.outlet is not None
             yield self._article_request(job, link.url, link.outlet, link.published_at, -rank)
@@ -293,6 +295,9 @@ class OutletSpider(JobSpider):
                 outcomes[url] = why
             if source_pass.refused:
                 refused.add(url)  # an error already, counted as such
+        for url, source_pass in job.source_passes.items():
+            if source_pass.over_cap:  # an index unchanged next time would hide them
+                job.poll.forget(url)
         now = time.time()
         empty = record_source_passes(job.poll, outcomes, now, unchanged)
         job.poll.forget_stale(set(job.outlet.source_urls), now, self.services.seen_urls.ttl)

@@ -25,6 +25,7 @@ from tests.newsroom.feeds import (
     google_news_rss,
     plain_rss,
     portal_rss,
+    sitemap_index,
     tracked_cdata_rss,
     undated_sitemap_index,
 )
@@ -173,6 +174,38 @@ def test_a_thousand_entry_sitemap_oldest_first_gives_the_newest_500_first_then_t
         third = crawl(catalogue, redis_url, keys)["by_outlet"][outlet]
         assert third["not_modified"] == 1
         assert _archive_pages_fetched(room, outlet) == set()
+
+
+def test_links_past_the_cap_in_a_dated_index_s_child_are_fetched_on_the_next_passes(
+    tmp_path: Path, redis_url: str, keys: Keys
+) -> None:
+    """An index unchanged since a pass that left links for later must still be read:
+    its 304 would otherwise hide its child, and the links left in it, for good."""
+    spec = OutletSpec("arquivo-indexado", "Arquivo Indexado", Style.WORDPRESS, non_articles=False)
+    with Newsroom(outlets=[spec], articles_per_outlet=1) as room:
+        outlet = spec.id
+        start = datetime.now(UTC) - timedelta(hours=2)
+        entries = [
+            Listed(f"Notícia {n}", room.url(outlet, _archived(n)), start + timedelta(minutes=n))
+            for n in range(10)
+        ]
+        for n in range(10):
+            room.serve(outlet, _archived(n), _STUB, "text/html; charset=utf-8")
+        child = room.serve(outlet, "/sitemaps/hoje.xml", dated_news_sitemap("Arquivo", entries))
+        index = room.serve(outlet, "/sitemap_index.xml", sitemap_index([(child, start)]))
+
+        def change(catalogue: dict[str, dict[str, Any]]) -> None:
+            catalogue[outlet].pop("feeds", None)
+            catalogue[outlet]["sitemaps"] = [index]
+
+        catalogue = write_catalogue(room, tmp_path / "outlets.yaml", change)
+        fetched: list[set[int]] = []
+        for _ in range(4):
+            room.clear_access_log()
+            crawl(catalogue, redis_url, keys, ATALAIA_MAX_LINKS_PER_SOURCE="4")
+            fetched.append(_archive_pages_fetched(room, outlet))
+        assert fetched == [set(range(6, 10)), set(range(2, 6)), {0, 1}, set()]
+        assert {a.status for a in room.requests_for(outlet, "/sitemap")} == {304}  # at last
 
 
 def test_an_undated_sitemap_index_is_read_from_its_newest_children(
