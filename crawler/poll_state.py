@@ -77,8 +77,7 @@ class PollState:
 
     def set_source_record(self, source: str, record: dict[str, Any] | None) -> None:
         if record is None:
-            if SOURCE + source in self.fields or SOURCE + source in self.changed:
-                self._delete(SOURCE + source)
+            self._delete(SOURCE + source)
         else:
             self._set(SOURCE + source, json.dumps(record, separators=(",", ":")))
 
