@@ -63,9 +63,15 @@ class AlertQueue:
         return bool(self._create(keys=keys, args=args))
 
     def queue_create(self, pipe: redis.client.Pipeline, alert: Alert) -> None:
-        """`create`, queued in the caller's transaction."""
+        """`create`, queued in the caller's transaction.
+
+        Queued as EVAL with the script's text, not as the registered script: a
+        pipeline holding a registered script asks Redis whether it has it (SCRIPT
+        EXISTS) before every execute, one more round trip per story that matches, and
+        EVALSHA queued in a transaction could fail alone on NOSCRIPT while the rest of
+        the hand-off ran. Redis caches the text's compiled script either way."""
         keys, args = self._arguments(alert)
-        self._create(keys=keys, args=args, client=pipe)
+        pipe.eval(_CREATE, len(keys), *keys, *args)
 
     def _arguments(self, alert: Alert) -> tuple[list[str], list[str | float]]:
         kept_keys, kept_args = self.archive.alert_arguments(alert)

@@ -26,6 +26,7 @@ import hashlib
 import re
 import struct
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_REGISTER_CALLS = 10
 """Calls of the register script before giving up while other crawlers keep adding to
 the article's bands (each call is given the band members the last one reported)."""
+KNOWN_BANDS = 50_000
+"""Band sets whose members an index remembers (a few hundred bytes each): enough for a
+few days of one crawler's stories, so that most articles are registered in one call."""
 
 
 _REGISTER = """
@@ -173,7 +177,16 @@ def similarity(a: list[int], b: list[int]) -> float:
 
 
 class StoryIndex:
-    """Registers articles as stories in Redis and finds the copies of a story."""
+    """Registers articles as stories in Redis and finds the copies of a story.
+
+    The register script must be given the keys of every story in the article's band
+    sets (all keys go in KEYS[]); one it was not given costs another call. So the
+    index remembers the band sets of the stories it registered itself and gives those
+    stories with the first call: a crawler registering articles that share band
+    values with its earlier ones (a copy, a common template) needs one call, not two.
+    Only stories other crawlers registered cost the second call. A remembered story
+    that has expired costs only unused keys (the script drops it from its bands).
+    """
 
     def __init__(
         self, client: redis.Redis, keys: Keys, *, ttl: float, also_ttl: float = 0.0
@@ -186,6 +199,7 @@ class StoryIndex:
         self.ttl = ttl
         self.also_ttl = max(ttl, also_ttl)
         self._register = client.register_script(_REGISTER)
+        self._band_members: OrderedDict[str, set[str]] = OrderedDict()
 
     def register(
         self, story_id: str, outlet: str, url: str, signature: Sequence[int], now: float
@@ -204,7 +218,7 @@ class StoryIndex:
             int(self.also_ttl), BANDS,
         ]  # fmt: skip
         own = [self.keys.story(story_id), *bands]
-        candidates: list[str] = []
+        candidates = self._known_members(bands, story_id)
         for _ in range(MAX_REGISTER_CALLS):
             copies = [k for c in candidates for k in (self.keys.story(c), self.keys.story_also(c))]
             result = texts(self._register(keys=[*own, *copies], args=[*args, *candidates]))
@@ -214,7 +228,29 @@ class StoryIndex:
         else:
             raise RuntimeError(f"story {story_id}: its bands kept changing; not registered")
         found_id, new, first_outlet, first_url = result
+        if found_id == story_id and int(new):
+            self._remember_members(bands, story_id)
         return StoryVerdict(found_id, bool(int(new)), first_outlet, first_url)
+
+    def _known_members(self, bands: Sequence[str], story_id: str) -> list[str]:
+        """The stories this index has seen in any of `bands`, but `story_id` itself."""
+        known: dict[str, None] = {}
+        for band in bands:
+            members = self._band_members.get(band)
+            if members is not None:
+                self._band_members.move_to_end(band)
+                known.update(dict.fromkeys(members))
+        known.pop(story_id, None)
+        return list(known)
+
+    def _remember_members(self, bands: Sequence[str], story_id: str) -> None:
+        """Remember `story_id` as a member of `bands`, forgetting the longest unused band
+        sets beyond KNOWN_BANDS."""
+        for band in bands:
+            self._band_members.setdefault(band, set()).add(story_id)
+            self._band_members.move_to_end(band)
+        while len(self._band_members) > KNOWN_BANDS:
+            self._band_members.popitem(last=False)
 
     def mark_handed(
         self, pipe: redis.client.Pipeline, story_id: str, published_at: datetime | None
