@@ -143,20 +143,9 @@ def test_a_thousand_entry_sitemap_oldest_first_gives_the_newest_500_first_then_t
     spec = OutletSpec("arquivo-geral", "Arquivo Geral", Style.WORDPRESS, non_articles=False)
     with Newsroom(outlets=[spec], articles_per_outlet=1) as room:
         outlet = spec.id
-        start = datetime.now(UTC) - timedelta(hours=20)
-        entries = [
-            Listed(f"Notícia {n}", room.url(outlet, _archived(n)), start + timedelta(minutes=n))
-            for n in range(1000)
-        ]
-        for n in range(1000):  # tiny pages, cheap to fetch and read: counted as non-articles
-            room.serve(outlet, _archived(n), _STUB, "text/html; charset=utf-8")
+        entries = _archive(room, outlet, 1000, datetime.now(UTC) - timedelta(hours=20))
         url = room.serve(outlet, "/sitemap-news.xml", dated_news_sitemap("Arquivo", entries))
-
-        def change(catalogue: dict[str, dict[str, Any]]) -> None:
-            catalogue[outlet].pop("feeds", None)
-            catalogue[outlet]["sitemaps"] = [url]
-
-        catalogue = write_catalogue(room, tmp_path / "outlets.yaml", change)
+        catalogue = _sitemap_only(room, outlet, url, tmp_path / "outlets.yaml")
         first = crawl(catalogue, redis_url, keys)["by_outlet"][outlet]
         assert first["links_found"] == 1000
         assert first["links_over_cap"] == 500
@@ -185,20 +174,10 @@ def test_links_past_the_cap_in_a_dated_index_s_child_are_fetched_on_the_next_pas
     with Newsroom(outlets=[spec], articles_per_outlet=1) as room:
         outlet = spec.id
         start = datetime.now(UTC) - timedelta(hours=2)
-        entries = [
-            Listed(f"Notícia {n}", room.url(outlet, _archived(n)), start + timedelta(minutes=n))
-            for n in range(10)
-        ]
-        for n in range(10):
-            room.serve(outlet, _archived(n), _STUB, "text/html; charset=utf-8")
+        entries = _archive(room, outlet, 10, start)
         child = room.serve(outlet, "/sitemaps/hoje.xml", dated_news_sitemap("Arquivo", entries))
         index = room.serve(outlet, "/sitemap_index.xml", sitemap_index([(child, start)]))
-
-        def change(catalogue: dict[str, dict[str, Any]]) -> None:
-            catalogue[outlet].pop("feeds", None)
-            catalogue[outlet]["sitemaps"] = [index]
-
-        catalogue = write_catalogue(room, tmp_path / "outlets.yaml", change)
+        catalogue = _sitemap_only(room, outlet, index, tmp_path / "outlets.yaml")
         fetched: list[set[int]] = []
         for _ in range(4):
             room.clear_access_log()
@@ -224,12 +203,7 @@ def test_an_undated_sitemap_index_is_read_from_its_newest_children(
         room.serve(outlet, _path(children[-1]), dated_news_sitemap("Diário Antigo", recent))
         for child in children[-3:-1]:
             room.serve(outlet, _path(child), dated_news_sitemap("Diário Antigo", []))
-
-        def change(catalogue: dict[str, dict[str, Any]]) -> None:
-            catalogue[outlet].pop("feeds", None)
-            catalogue[outlet]["sitemaps"] = [index]
-
-        catalogue = write_catalogue(room, tmp_path / "outlets.yaml", change)
+        catalogue = _sitemap_only(room, outlet, index, tmp_path / "outlets.yaml")
         summary = crawl(catalogue, redis_url, keys, ATALAIA_SITEMAP_WINDOW="100d")
         entry = summary["by_outlet"][outlet]
 
@@ -314,6 +288,27 @@ def _path(url: str) -> str:
 
 def _archived(n: int) -> str:
     return f"/arquivo/{n:04d}/"
+
+
+def _archive(room: Newsroom, outlet: str, count: int, start: datetime) -> list[Listed]:
+    """`count` archive pages of `outlet`, one a minute from `start`, as sitemap entries.
+    Tiny pages, cheap to fetch and read: a crawl counts them as non-articles."""
+    for n in range(count):
+        room.serve(outlet, _archived(n), _STUB, "text/html; charset=utf-8")
+    return [
+        Listed(f"Notícia {n}", room.url(outlet, _archived(n)), start + timedelta(minutes=n))
+        for n in range(count)
+    ]
+
+
+def _sitemap_only(room: Newsroom, outlet: str, sitemap: str, path: Path) -> Path:
+    """The newsroom's catalogue, in which `outlet` has `sitemap` as its only source."""
+
+    def change(catalogue: dict[str, dict[str, Any]]) -> None:
+        catalogue[outlet].pop("feeds", None)
+        catalogue[outlet]["sitemaps"] = [sitemap]
+
+    return write_catalogue(room, path, change)
 
 
 def _archive_pages_fetched(room: Newsroom, outlet: str) -> set[int]:
