@@ -27,10 +27,10 @@ import redis
 
 from atalaia.redis_keys import Keys
 from atalaia.redis_streams import json_object, text
+from crawler.dedupe.seen_urls import SeenUrls
 
 VALIDATORS = "v:"
 SOURCE = "s:"
-DUE_LIMIT = 500
 
 
 def body_hash(body: bytes) -> str:
@@ -122,11 +122,11 @@ class PollStore:
         self.keys = keys
         self.ttl = int(ttl)
 
-    def load(self, outlet_id: str, now: float) -> tuple[list[str], PollState]:
+    def load(self, outlet_id: str, now: float, seen_urls: SeenUrls) -> tuple[list[str], PollState]:
         """In one round trip: the outlet's pending article URLs due for another try
-        (crawler.dedupe.seen_urls), and its poll state."""
+        (`seen_urls.due`), and its poll state."""
         pipe = self.client.pipeline(transaction=False)
-        pipe.zrangebyscore(self.keys.pending(outlet_id), "-inf", now, 0, DUE_LIMIT)
+        seen_urls.queue_due(pipe, outlet_id, now)
         pipe.hgetall(self.keys.outlet_poll(outlet_id))
         due, raw = pipe.execute()
         fields = {text(name): text(value) for name, value in raw.items()}

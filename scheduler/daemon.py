@@ -21,7 +21,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -236,8 +236,7 @@ class Daemon:
                     task = asyncio.ensure_future(self._crawl_job(crawls, job))
                     running[job.entry_id] = (job, task)
             ended = {key: entry for key, entry in running.items() if entry[1].done()}
-            finished = [(job, task.result()[1]) for job, task in ended.values()
-                        if task.result()[0]]  # fmt: skip
+            finished, _ = _split_endings(ended.values())
             acknowledge = functools.partial(self.jobs.done_all, finished)
             if not finished or await self._until_redis(stop, "crawler", acknowledge):
                 for entry_id in ended:
@@ -253,9 +252,7 @@ class Daemon:
         await engine.close()
         if running:
             await asyncio.wait([task for _, task in running.values()])
-            finished = [(job, task.result()[1]) for job, task in running.values()
-                        if task.result()[0]]  # fmt: skip
-            unfinished = [job for job, task in running.values() if not task.result()[0]]
+            finished, unfinished = _split_endings(running.values())
             await self._guarded("crawler", self.jobs.done_all(finished))
             await self._guarded("crawler", self.jobs.release(self.options.consumer, unfinished))
             log.info(
@@ -331,6 +328,22 @@ async def enqueue_crawl(daemon: Daemon, outlet_id: str) -> None:
     queued = await daemon._guarded("scheduler", daemon.jobs.enqueue(outlet_id, time.time()))
     if queued is False:
         log.debug("crawl of %s still queued or running: not queued again", outlet_id)
+
+
+def _split_endings(
+    ended: Iterable[tuple[CrawlJob, asyncio.Task[Ending]]],
+) -> tuple[list[tuple[CrawlJob, Recorder | None]], list[CrawlJob]]:
+    """Ended crawl jobs: those done, each with its outcome's recorder (to acknowledge),
+    and those to leave queued."""
+    done: list[tuple[CrawlJob, Recorder | None]] = []
+    left: list[CrawlJob] = []
+    for job, task in ended:
+        finished, record = task.result()
+        if finished:
+            done.append((job, record))
+        else:
+            left.append(job)
+    return done, left
 
 
 def _trigger(outlet: Outlet) -> BaseTrigger:

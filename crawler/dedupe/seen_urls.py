@@ -25,6 +25,7 @@ from atalaia.redis_streams import texts
 from crawler.urls import url_fingerprint
 
 DAY = 86400
+DUE_LIMIT = 500  # pending URLs taken again per pass
 
 _CLAIM = """
 local now = tonumber(ARGV[1])
@@ -192,10 +193,17 @@ class SeenUrls:
         pipe.execute()
         return Retry(attempts, gave_up=False)
 
-    def due(self, outlet: str, now: float, limit: int = 500) -> list[str]:
+    def due(self, outlet: str, now: float, limit: int = DUE_LIMIT) -> list[str]:
         """Pending URLs of `outlet` due for another try (failed, or their crawler died)."""
-        raw = self.client.zrangebyscore(self.keys.pending(outlet), "-inf", now, 0, limit)
-        return texts(raw)
+        pipe = self.client.pipeline(transaction=False)
+        self.queue_due(pipe, outlet, now, limit)
+        return texts(pipe.execute()[0])
+
+    def queue_due(
+        self, pipe: redis.client.Pipeline, outlet: str, now: float, limit: int = DUE_LIMIT
+    ) -> None:
+        """`due`, queued on the caller's pipeline: its reply is a list of URLs (bytes)."""
+        pipe.zrangebyscore(self.keys.pending(outlet), "-inf", now, 0, limit)
 
     def _buckets(self, now: float) -> list[str]:
         today = int(now // DAY)

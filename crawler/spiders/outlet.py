@@ -108,7 +108,7 @@ class OutletSpider(JobSpider):
     def first_requests(self, job: Job) -> Iterator[scrapy.Request]:
         outlet = job.outlet
         now = time.time()
-        due, job.poll = self.services.polls.load(outlet.id, now)  # one round trip
+        due, job.poll = self.services.polls.load(outlet.id, now, self.services.seen_urls)
         claimed = self.services.seen_urls.claim(outlet.id, due, now) if due else []
         job.hold(outlet.id, claimed)
         for url in claimed:
