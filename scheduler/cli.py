@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             redis_url=args.redis_url,
             data_dir=args.data_dir,
             redis_prefix=args.redis_prefix,
+            crawl_concurrency=getattr(args, "crawl_concurrency", None),  # `run` only
         )
         return ExitCode(args.handler(args, settings))
     except AtalaiaError as exc:

@@ -47,7 +47,7 @@ async def serve(
             metrics,
             DaemonOptions(
                 roles=roles,
-                crawl_concurrency=args.crawl_concurrency or settings.crawl_concurrency,
+                crawl_concurrency=settings.crawl_concurrency,
                 lease_ttl=settings.lease_ttl,
                 claim_idle=settings.claim_idle,
                 # a running job is touched well within claim_idle, so no one claims it

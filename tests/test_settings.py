@@ -53,6 +53,7 @@ def test_variables_override_defaults_and_the_command_line_wins() -> None:
         ("ATALAIA_LEASE_TTL", "0s", "more than zero"),
         ("ATALAIA_TIMEZONE", "Mars/Olympus", "unknown timezone"),
         ("ATALAIA_MAX_LINKS_PER_SOURCE", "many", "integer"),
+        ("ATALAIA_CRAWL_CONCURRENCY", "0", "greater than 0"),
     ],
 )
 def test_a_value_that_does_not_fit_names_its_variable(
@@ -62,6 +63,15 @@ def test_a_value_that_does_not_fit_names_its_variable(
         Settings.from_environment({variable_name: value})
     assert str(caught.value).startswith(f"{variable_name}: ")
     assert complaint in str(caught.value)
+
+
+def test_run_refuses_a_crawl_concurrency_below_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """The flag goes through the setting's check: 0 would start a daemon that never
+    crawls."""
+    from scheduler.cli import main
+
+    assert main(["run", "--no-web", "--crawl-concurrency", "0"]) == 2
+    assert "ATALAIA_CRAWL_CONCURRENCY: Input should be greater than 0" in capsys.readouterr().err
 
 
 def test_the_web_token_is_never_shown() -> None:
