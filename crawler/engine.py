@@ -24,6 +24,7 @@ from scrapy.crawler import AsyncCrawlerRunner, Crawler
 
 from crawler.catalogue import Outlet
 from crawler.job import Job
+from crawler.quick_poll import QuickPoll
 from crawler.services import CrawlContext, attach
 from crawler.spiders.outlet import OutletSpider
 
@@ -40,6 +41,7 @@ class CrawlEngine:
         self.crawler: Crawler = attach(runner.create_crawler(OutletSpider), context)
         self.queue: asyncio.Queue[Job | None] = asyncio.Queue()
         self.running: dict[Job, asyncio.Future[Job] | None] = {}  # queued or started
+        self.quick_poll = QuickPoll(self.crawler)
         self._task: asyncio.Task[None] | None = None
         self._stopped = False
 
@@ -58,10 +60,17 @@ class CrawlEngine:
         return job
 
     async def crawl(self, outlet: Outlet) -> Job:
-        """Run a pass of `outlet` to its end (or until the engine stops)."""
-        job = self.submit(outlet)
+        """Run a pass of `outlet` to its end (or until the engine stops).
+
+        Its sources are polled first outside the crawl (crawler.quick_poll): a pass
+        that finds them all unchanged ends there, the others continue in the crawl."""
+        if self._stopped or self._task is None:
+            raise EngineStopped("the crawl engine is not running")
+        job = Job(outlet, on_finished=self._ended)
         ended: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
         self.running[job] = ended
+        if not await self.quick_poll(job) and job.finished is None:
+            self.queue.put_nowait(job)
         return await ended
 
     def finish_after(self) -> None:

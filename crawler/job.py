@@ -39,6 +39,10 @@ class Job:
         self.claimed: dict[str, set[str]] = {}  # per outlet id (attributed articles too)
         self.source_passes: dict[str, SourcePass] = {}  # per configured source URL
         self.poll = PollState()  # the outlet's validators and source records (read at start)
+        self.due: list[str] | None = None  # its articles due again, once read with `poll`
+        # Sources requested before the pass reached the crawl (crawler.quick_poll): the
+        # request to send for each, its download's outcome in its meta.
+        self.prefetched: dict[str, Request] = {}
         self.outstanding = 1
         self.started = time.monotonic()
         self.seconds: float | None = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -125,12 +125,24 @@ class PollStore:
     def load(self, outlet_id: str, now: float, seen_urls: SeenUrls) -> tuple[list[str], PollState]:
         """In one round trip: the outlet's pending article URLs due for another try
         (`seen_urls.due`), and its poll state."""
+        return self.load_many([outlet_id], now, seen_urls)[0]
+
+    def load_many(
+        self, outlet_ids: Sequence[str], now: float, seen_urls: SeenUrls
+    ) -> list[tuple[list[str], PollState]]:
+        """`load` for each of `outlet_ids`, all in one round trip."""
         pipe = self.client.pipeline(transaction=False)
-        seen_urls.queue_due(pipe, outlet_id, now)
-        pipe.hgetall(self.keys.outlet_poll(outlet_id))
-        due, raw = pipe.execute()
-        fields = {text(name): text(value) for name, value in raw.items()}
-        return [text(url) for url in due], PollState(fields)
+        for outlet_id in outlet_ids:
+            seen_urls.queue_due(pipe, outlet_id, now)
+            pipe.hgetall(self.keys.outlet_poll(outlet_id))
+        replies = pipe.execute()
+        return [
+            (
+                [text(url) for url in due],
+                PollState({text(name): text(value) for name, value in raw.items()}),
+            )
+            for due, raw in zip(replies[::2], replies[1::2], strict=True)
+        ]
 
     def save(
         self, outlet_id: str, state: PollState, pipe: redis.client.Pipeline | None = None

@@ -51,6 +51,9 @@ LOG_LEVEL = "INFO"
 # before any connection, and the connection goes to the checked address only; see
 # crawler/egress and docs/egress.md. Only http(s) is crawled, never through a proxy.
 DOWNLOADER_MIDDLEWARES = {
+    # A source polled before its pass entered the crawl (crawler.quick_poll) is not
+    # downloaded again: it gets its response, having passed these middlewares once.
+    "crawler.quick_poll.PrefetchedMiddleware": 40,
     "crawler.egress.middleware.EgressMiddleware": 45,
     "crawler.slots.OutletSlotMiddleware": 46,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -107,19 +107,42 @@ class OutletSpider(JobSpider):
 
     def first_requests(self, job: Job) -> Iterator[scrapy.Request]:
         outlet = job.outlet
-        now = time.time()
-        due, job.poll = self.services.polls.load(outlet.id, now, self.services.seen_urls)
-        claimed = self.services.seen_urls.claim(outlet.id, due, now) if due else []
+        due = self.read_poll_state(job) if job.due is None else job.due
+        claimed = self.services.seen_urls.claim(outlet.id, due, time.time()) if due else []
         job.hold(outlet.id, claimed)
         for url in claimed:
             yield self._article_request(job, url, outlet)
-        for url in outlet.feeds:
-            yield self._discovery_request(job, url, "parse_feed")
-        for url in outlet.sitemaps:
-            yield self._discovery_request(job, url, "parse_sitemap")
-        for section in outlet.sections:
-            yield self._discovery_request(
-                job, section.url, "parse_section", pattern=section.articles
+        yield from self.source_requests(job)
+
+    def read_poll_state(self, job: Job) -> list[str]:
+        """Read the outlet's poll state into `job` (one round trip); its articles due
+        for another try."""
+        self.read_poll_states([job])
+        return job.due or []
+
+    def read_poll_states(self, jobs: Sequence[Job]) -> None:
+        """`read_poll_state` for each of `jobs`, all in one round trip."""
+        loaded = self.services.polls.load_many(
+            [job.outlet.id for job in jobs], time.time(), self.services.seen_urls
+        )
+        for job, (due, poll) in zip(jobs, loaded, strict=True):
+            job.due, job.poll = due, poll
+
+    def source_requests(self, job: Job) -> Iterator[scrapy.Request]:
+        """The requests for the outlet's configured feeds, sitemaps and sections (for a
+        source polled already, crawler.quick_poll's request, with its outcome)."""
+        outlet = job.outlet
+        sources: list[tuple[str, str, dict[str, Any]]] = [
+            *((url, "parse_feed", {}) for url in outlet.feeds),
+            *((url, "parse_sitemap", {}) for url in outlet.sitemaps),
+            *((s.url, "parse_section", {"pattern": s.articles}) for s in outlet.sections),
+        ]
+        for url, callback, meta in sources:
+            polled = job.prefetched.pop(url, None)
+            yield (
+                polled
+                if polled is not None
+                else self._discovery_request(job, url, callback, **meta)
             )
 
     def _discovery_request(
@@ -170,11 +193,8 @@ class OutletSpider(JobSpider):
         self, response: Response, job: Job, kind: SourceKind, fetched: str = "feeds_fetched"
     ) -> Listing | None:
         """The source read (see crawler.discovery); None when unchanged or unreadable."""
-        if response.status == NOT_MODIFIED or job.poll.unchanged(
-            _requested_url(response), response.body
-        ):
-            job.count("not_modified")  # a 304, or the very body processed last time
-            job.source_pass(_source(response)).unchanged = True
+        if self.unchanged(response, job):
+            self.note_unchanged(response, job)
             return None
         job.count(fetched)
         try:
@@ -194,6 +214,20 @@ class OutletSpider(JobSpider):
             job.note_error(str(exc))
             job.source_pass(_source(response)).refused = str(exc)
             return None
+
+    @staticmethod
+    def unchanged(response: Response, job: Job) -> bool:
+        """Whether a source's response is a 304, or the very body processed last time."""
+        if response.status == NOT_MODIFIED:
+            return True
+        return 200 <= response.status < 300 and job.poll.unchanged(
+            _requested_url(response), response.body
+        )
+
+    @staticmethod
+    def note_unchanged(response: Response, job: Job) -> None:
+        job.count("not_modified")
+        job.source_pass(_source(response)).unchanged = True
 
     def _claim_and_request(
         self, listing: Listing, source: Response, job: Job

@@ -6,11 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import redis
 
+from atalaia.redis_connection import connect
 from atalaia.redis_keys import Keys
 from atalaia.story import Story
 
@@ -57,3 +61,35 @@ def stories(client: redis.Redis, keys: Keys) -> list[Story]:
     """Every story handed on, oldest first, from the recent-stories stream."""
     entries = client.xrange(keys.recent_stories()) or []
     return [Story.from_json(fields[b"story"]) for _, fields in entries if fields]
+
+
+@contextmanager
+def redis_commands(redis_url: str, prefix: str) -> Iterator[list[tuple[str, str]]]:
+    """(COMMAND, first key) of every command under `prefix` while the block runs."""
+    seen: list[tuple[str, str]] = []
+    client = connect(redis_url)
+    ready, stop = threading.Event(), threading.Event()
+    end = prefix + "monitor-end"
+
+    def listen() -> None:
+        with client.monitor() as monitor:  # type: ignore[no-untyped-call]
+            ready.set()
+            while not stop.is_set():
+                parts = str(monitor.next_command().get("command", "")).split(" ")
+                if len(parts) > 1 and parts[1] == end:
+                    return
+                if len(parts) > 1 and parts[1].startswith(prefix):
+                    seen.append((parts[0].upper(), parts[1]))
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    try:
+        yield seen
+    finally:
+        stop.set()
+        other = connect(redis_url)
+        other.delete(end)  # the listener stops when it sees this
+        other.close()
+        thread.join(timeout=5)
+        client.close()

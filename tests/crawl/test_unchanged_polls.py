@@ -8,19 +8,15 @@ hash (crawler.poll_state), tells the crawl it is the copy it processed last time
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import redis
 
-from atalaia.redis_connection import connect
 from atalaia.redis_keys import Keys
 from crawler.poll_state import PollState, body_hash
 from tests.newsroom import Newsroom
 
-from .crawling import crawl, stories
+from .crawling import crawl, redis_commands, stories
 
 LISTING = re.compile(r"/feed/|/arc/|/sitemap/|/rss/|/atom\.xml|^/[a-z]+/$")
 
@@ -69,7 +65,7 @@ def test_an_unchanged_pass_reads_each_outlets_redis_state_once(
     sources that keep giving nothing also counts one more empty pass for each.)"""
     newsroom.set_validators("diario-planalto", False)  # one answers 200, the others 304
     crawl(newsroom_catalogue, redis_url, keys)
-    with _commands(redis_url, keys.prefix) as seen:
+    with redis_commands(redis_url, keys.prefix) as seen:
         summary = crawl(newsroom_catalogue, redis_url, keys)
     assert summary["totals"]["new_stories"] == 0
     assert summary["totals"]["not_modified"] > 0
@@ -110,35 +106,3 @@ def test_the_poll_state_keeps_validators_hashes_and_source_records() -> None:
     assert kept.removed == {"s:https://a.pt/old-feed"}  # a source the outlet dropped
     kept.forget_stale({"https://a.pt/feed"}, now=1000.0 + 31 * 86400, max_age=30 * 86400)
     assert "v:https://a.pt/feed" in kept.removed  # not processed for a month: read again
-
-
-@contextmanager
-def _commands(redis_url: str, prefix: str) -> Iterator[list[tuple[str, str]]]:
-    """(COMMAND, first key) of every command under `prefix` while the block runs."""
-    seen: list[tuple[str, str]] = []
-    client = connect(redis_url)
-    ready, stop = threading.Event(), threading.Event()
-    end = prefix + "monitor-end"
-
-    def listen() -> None:
-        with client.monitor() as monitor:  # type: ignore[no-untyped-call]
-            ready.set()
-            while not stop.is_set():
-                parts = str(monitor.next_command().get("command", "")).split(" ")
-                if len(parts) > 1 and parts[1] == end:
-                    return
-                if len(parts) > 1 and parts[1].startswith(prefix):
-                    seen.append((parts[0].upper(), parts[1]))
-
-    thread = threading.Thread(target=listen, daemon=True)
-    thread.start()
-    assert ready.wait(5)
-    try:
-        yield seen
-    finally:
-        stop.set()
-        other = connect(redis_url)
-        other.delete(end)  # the listener stops when it sees this
-        other.close()
-        thread.join(timeout=5)
-        client.close()
