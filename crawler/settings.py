@@ -57,6 +57,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.egress.middleware.EgressMiddleware": 45,
     "crawler.slots.OutletSlotMiddleware": 46,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # Every request passes each middleware: these two have nothing to do here (the
+    # spider names no allowed_domains, which crawler.attribution replaces, and no
+    # HTTP credentials).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "crawler.robots.ExpiringRobotsTxtMiddleware": 100,
 }
 DOWNLOAD_HANDLERS = {

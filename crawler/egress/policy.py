@@ -92,6 +92,8 @@ class EgressPolicy:
         self.resolve = resolve
         self.cache_seconds = cache_seconds
         self._cache: dict[tuple[str, int], tuple[float, Sequence[IPAddress]]] = {}
+        # (host, port, private allowed) -> the addresses judged, and the verdict on them
+        self._judged: dict[tuple[str, int, bool], tuple[Sequence[IPAddress], _Verdict]] = {}
 
     async def destination(self, url: str, outlet: Outlet | None) -> Destination:
         """Where `url` may be fetched from; EgressRefused (or CannotResolveHostError)."""
@@ -108,26 +110,28 @@ class EgressPolicy:
             raise EgressRefused(Refusal(url, host, "", "an invalid port")) from None
         private_allowed = bool(outlet and outlet.allow_private_network and outlet.owns(url))
         addresses = await self._addresses(url, host, port)
-        refused: list[tuple[IPAddress, str]] = []
-        for address in _ipv4_first(addresses):
-            reason = refusal_reason(address, private_allowed=private_allowed)
-            if reason is None:
-                return Destination(host, port, str(address))
-            refused.append((address, reason))
-        address, reason = refused[0]
+        key = (host, port, private_allowed)
+        judged = self._judged.get(key)
+        if judged is None or judged[0] is not addresses:  # (judged again once re-resolved)
+            judged = self._judged[key] = (addresses, _judge(host, port, addresses, private_allowed))
+        verdict = judged[1]
+        if isinstance(verdict, Destination):
+            return verdict
+        address, reason = verdict
         if outlet is not None and outlet.allow_private_network and not private_allowed:
             reason += f" and not one of {outlet.id}'s own hosts"
-        raise EgressRefused(Refusal(url, host, str(address), reason))
+        raise EgressRefused(Refusal(url, host, address, reason))
 
     async def _addresses(self, url: str, host: str, port: int) -> Sequence[IPAddress]:
-        literal = literal_address(host)
-        if literal is not None:
-            return [literal]
         key = (host, port)
         cached = self._cache.get(key)
         now = time.monotonic()
         if cached is not None and now - cached[0] < self.cache_seconds:
             return cached[1]
+        literal = literal_address(host)
+        if literal is not None:
+            self._cache[key] = (now, [literal])
+            return self._cache[key][1]
         try:
             addresses = await self.resolve(host, port)
         except (OSError, UnicodeError) as exc:
@@ -136,6 +140,20 @@ class EgressPolicy:
             raise CannotResolveHostError(f"{host}: no address")
         self._cache[key] = (now, addresses)
         return addresses
+
+
+_Verdict = Destination | tuple[str, str]  # where to connect, or (refused address, why)
+
+
+def _judge(host: str, port: int, addresses: Sequence[IPAddress], private_allowed: bool) -> _Verdict:
+    """The first allowed address (IPv4 first), or the first one refused and why."""
+    refused: list[tuple[str, str]] = []
+    for address in _ipv4_first(addresses):
+        reason = refusal_reason(address, private_allowed=private_allowed)
+        if reason is None:
+            return Destination(host, port, str(address))
+        refused.append((str(address), reason))
+    return refused[0]
 
 
 def _standard_ip(host: str) -> bool:

@@ -196,3 +196,14 @@ def test_resolutions_are_cached_within_a_crawl() -> None:
     for path in ("a", "b", "c"):
         destination(policy, f"https://www.publico.pt/{path}", PUBLIC)
     assert resolve.calls == ["www.publico.pt"]
+
+
+def test_a_name_resolved_again_is_judged_again() -> None:
+    """A verdict lasts as long as the resolution it was made on: a name that answers
+    with a public address, then (rebinding) with a private one, is refused then."""
+    resolve = resolver({"www.publico.pt": ["93.184.216.34"]})
+    policy = EgressPolicy(resolve, cache_seconds=0)
+    assert destination(policy, "https://www.publico.pt/a", PUBLIC).address == "93.184.216.34"
+    resolve.table["www.publico.pt"] = ["127.0.0.1"]
+    assert "loopback" in refusal(policy, "https://www.publico.pt/b", PUBLIC)
+    assert resolve.calls == ["www.publico.pt"] * 2
