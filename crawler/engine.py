@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 
@@ -42,6 +43,7 @@ class CrawlEngine:
         self.queue: asyncio.Queue[Job | None] = asyncio.Queue()
         self.running: dict[Job, asyncio.Future[Job] | None] = {}  # queued or started
         self.quick_poll = QuickPoll(self.crawler)
+        self._polling: set[asyncio.Task[bool]] = set()
         self._task: asyncio.Task[None] | None = None
         self._stopped = False
 
@@ -69,7 +71,14 @@ class CrawlEngine:
         job = Job(outlet, on_finished=self._ended)
         ended: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
         self.running[job] = ended
-        if not await self.quick_poll(job) and job.finished is None:
+        polling = asyncio.ensure_future(self.quick_poll(job))
+        self._polling.add(polling)
+        polling.add_done_callback(self._polled)
+        either: list[asyncio.Future[Any]] = [polling, ended]
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        if not polling.done():  # the engine stopped the pass
+            polling.cancel()
+        elif job.finished is None and not self._stopped and not _ended_it(polling, outlet):
             self.queue.put_nowait(job)
         return await ended
 
@@ -82,10 +91,18 @@ class CrawlEngine:
         released, crawler.spiders.outlet), queued ones end without starting."""
         if self._task is None:
             return
+        self._stopped = True  # (queue no more passes)
+        for polling in self._polling:  # Scrapy waits for the downloads in progress
+            polling.cancel()
         if not self._task.done():
             await self.crawler.stop_async()
             await asyncio.wait([self._task])
         self._end_all("shutdown")
+
+    def _polled(self, polling: asyncio.Task[bool]) -> None:
+        self._polling.discard(polling)
+        if not polling.cancelled():
+            polling.exception()  # (one cancelled at shutdown may end in an error: retrieved)
 
     def _ended(self, job: Job) -> None:
         ended = self.running.pop(job, None)
@@ -102,3 +119,14 @@ class CrawlEngine:
         self._stopped = True
         for job in list(self.running):
             job.end(finished=False, reason=reason)
+
+
+def _ended_it(polling: asyncio.Task[bool], outlet: Outlet) -> bool:
+    """Whether the quick poll ended the pass; one that failed leaves it to the crawl."""
+    if polling.cancelled():
+        return False
+    error = polling.exception()
+    if error is not None:
+        log.error("%s: polling its sources failed (%r); the crawl reads them", outlet.id, error)
+        return False
+    return polling.result()

@@ -3,9 +3,10 @@
     python -m tests.crawl.engine_passes CATALOGUE REDIS_URL PREFIX STEPS [SETTINGS]
 
 STEPS is JSON: a list of steps, each a list of outlet ids crawled at once; a step
-starts when the one before has ended. SETTINGS (JSON) are Atalaia settings to apply.
-Prints JSON: each step's summaries, and how many Scrapy crawlers ran and exist at
-the end.
+starts when the one before has ended. SETTINGS (JSON) are Atalaia settings to apply,
+and "close_after": seconds after which the engine is closed, as a daemon that
+stops does. Prints JSON: each step's summaries, and how many Scrapy crawlers ran
+and exist at the end.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main() -> None:
     catalogue_path, redis_url, prefix, steps_json = sys.argv[1:5]
     steps: list[list[str]] = json.loads(steps_json)
     given = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+    close_after = given.pop("close_after", None)
     settings = Settings.from_environment(
         outlets_path=Path(catalogue_path), redis_prefix=prefix, sitemap_window="3650d", **given
     )
@@ -41,6 +43,9 @@ def main() -> None:
     report: dict[str, Any] = {"steps": []}
 
     async def run() -> None:
+        if close_after is not None:
+            loop = asyncio.get_running_loop()
+            loop.call_later(close_after, lambda: loop.create_task(engine.close()))
         try:
             await run_steps()
         except Exception as exc:  # noqa: BLE001 (the test reads it)

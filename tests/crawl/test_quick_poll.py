@@ -8,6 +8,7 @@ with what was fetched.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -132,3 +133,21 @@ def test_passes_that_start_together_read_their_state_and_touch_nothing_else(
             ("HGETALL", keys.outlet_poll(outlet_id)),
             ("ZRANGEBYSCORE", keys.pending(outlet_id)),
         ], outlet_id
+
+
+def test_a_pass_stopped_while_its_sources_hang_ends_at_once(
+    newsroom: Newsroom, newsroom_catalogue: Path, redis_url: str, keys: Keys
+) -> None:
+    """A daemon that stops closes its engine: a pass still polling a source that does
+    not answer ends then (unfinished, so its job is released), not after the
+    download timeout and its retries."""
+    passes(newsroom_catalogue, redis_url, keys, [OUTLET])
+    newsroom.set_fault(OUTLET, Fault.hang(120.0))
+    started = time.monotonic()
+    report = passes(
+        newsroom_catalogue, redis_url, keys, [OUTLET], close_after=2.0, download_timeout=30
+    )
+    assert time.monotonic() - started < 20  # (a fresh process, then 2 s)
+    (summary,) = report["steps"][0]
+    assert summary["finished"] is False
+    assert newsroom.requests_for(OUTLET), "nothing was requested: the test proves less"
