@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 
@@ -71,14 +70,20 @@ class CrawlEngine:
         job = Job(outlet, on_finished=self._ended)
         ended: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
         self.running[job] = ended
-        polling = asyncio.ensure_future(self.quick_poll(job))
+        polling = asyncio.ensure_future(self.quick_poll(job))  # (`close` cancels it)
         self._polling.add(polling)
         polling.add_done_callback(self._polled)
-        either: list[asyncio.Future[Any]] = [polling, ended]
-        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-        if not polling.done():  # the engine stopped the pass
-            polling.cancel()
-        elif job.finished is None and not self._stopped and not _ended_it(polling, outlet):
+        try:
+            ended_here = await polling
+        except asyncio.CancelledError:
+            if _cancelling():
+                raise  # (this call is cancelled, not only the poll)
+            ended_here = False
+        except Exception as exc:  # noqa: BLE001 (the crawl reads the sources, and says why)
+            if not self._stopped:  # (a poll cancelled by `close` may end so)
+                log.error("%s: could not poll its sources (%r); the crawl will", outlet.id, exc)
+            ended_here = False
+        if not ended_here and job.finished is None and not self._stopped:
             self.queue.put_nowait(job)
         return await ended
 
@@ -101,8 +106,6 @@ class CrawlEngine:
 
     def _polled(self, polling: asyncio.Task[bool]) -> None:
         self._polling.discard(polling)
-        if not polling.cancelled():
-            polling.exception()  # (one cancelled at shutdown may end in an error: retrieved)
 
     def _ended(self, job: Job) -> None:
         ended = self.running.pop(job, None)
@@ -121,12 +124,6 @@ class CrawlEngine:
             job.end(finished=False, reason=reason)
 
 
-def _ended_it(polling: asyncio.Task[bool], outlet: Outlet) -> bool:
-    """Whether the quick poll ended the pass; one that failed leaves it to the crawl."""
-    if polling.cancelled():
-        return False
-    error = polling.exception()
-    if error is not None:
-        log.error("%s: polling its sources failed (%r); the crawl reads them", outlet.id, error)
-        return False
-    return polling.result()
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
