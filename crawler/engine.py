@@ -53,10 +53,7 @@ class CrawlEngine:
 
     def submit(self, outlet: Outlet) -> Job:
         """Queue a pass of `outlet`, without waiting for it."""
-        if self._stopped or self._task is None:
-            raise EngineStopped("the crawl engine is not running")
-        job = Job(outlet, on_finished=self._ended)
-        self.running[job] = None
+        job = self._new_job(outlet)
         self.queue.put_nowait(job)
         return job
 
@@ -65,14 +62,12 @@ class CrawlEngine:
 
         Its sources are polled first outside the crawl (crawler.quick_poll): a pass
         that finds them all unchanged ends there, the others continue in the crawl."""
-        if self._stopped or self._task is None:
-            raise EngineStopped("the crawl engine is not running")
-        job = Job(outlet, on_finished=self._ended)
+        job = self._new_job(outlet)
         ended: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
         self.running[job] = ended
         polling = asyncio.ensure_future(self.quick_poll(job))  # (`close` cancels it)
         self._polling.add(polling)
-        polling.add_done_callback(self._polled)
+        polling.add_done_callback(self._polling.discard)
         try:
             ended_here = await polling
         except asyncio.CancelledError:
@@ -104,8 +99,12 @@ class CrawlEngine:
             await asyncio.wait([self._task])
         self._end_all("shutdown")
 
-    def _polled(self, polling: asyncio.Task[bool]) -> None:
-        self._polling.discard(polling)
+    def _new_job(self, outlet: Outlet) -> Job:
+        if self._stopped or self._task is None:
+            raise EngineStopped("the crawl engine is not running")
+        job = Job(outlet, on_finished=self._ended)
+        self.running[job] = None
+        return job
 
     def _ended(self, job: Job) -> None:
         ended = self.running.pop(job, None)

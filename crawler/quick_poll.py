@@ -59,8 +59,10 @@ class QuickPoll:
             await self._read_poll_state(spider, job)
         except Exception:  # noqa: BLE001 (Redis away: the crawl reads it again, and says so)
             return False
-        if job.due or job.finished is not None:
-            return job.finished is not None  # articles due: the crawl fetches them
+        if job.finished is not None:
+            return True  # stopped meanwhile
+        if job.due:
+            return False  # articles due: the crawl fetches them, and the sources
         unchanged: list[tuple[Request, Response]] = []
         for request in spider.source_requests(job):
             outcome: Response | Exception
@@ -112,8 +114,8 @@ def _hand_on(job: Job, source: Request, outcome: Response | Exception) -> None:
 
 
 class PrefetchedMiddleware:
-    """Downloader middleware: a request whose download happened already (in
-    `poll_quickly`) gets its response, or raises its failure, without going out."""
+    """Downloader middleware: a request whose download happened already (in a
+    `QuickPoll`) gets its response, or raises its failure, without going out."""
 
     def process_request(self, request: Request) -> Any:
         outcome = request.meta.pop(PREFETCHED, None)

@@ -129,15 +129,16 @@ class EgressPolicy:
         if cached is not None and now - cached[0] < self.cache_seconds:
             return cached[1]
         literal = literal_address(host)
+        addresses: Sequence[IPAddress]
         if literal is not None:
-            self._cache[key] = (now, [literal])
-            return self._cache[key][1]
-        try:
-            addresses = await self.resolve(host, port)
-        except (OSError, UnicodeError) as exc:
-            raise CannotResolveHostError(f"{host}: {exc}") from None
-        if not addresses:
-            raise CannotResolveHostError(f"{host}: no address")
+            addresses = [literal]
+        else:
+            try:
+                addresses = await self.resolve(host, port)
+            except (OSError, UnicodeError) as exc:
+                raise CannotResolveHostError(f"{host}: {exc}") from None
+            if not addresses:
+                raise CannotResolveHostError(f"{host}: no address")
         self._cache[key] = (now, addresses)
         return addresses
 
@@ -147,13 +148,14 @@ _Verdict = Destination | tuple[str, str]  # where to connect, or (refused addres
 
 def _judge(host: str, port: int, addresses: Sequence[IPAddress], private_allowed: bool) -> _Verdict:
     """The first allowed address (IPv4 first), or the first one refused and why."""
-    refused: list[tuple[str, str]] = []
+    first_refused: tuple[str, str] | None = None
     for address in _ipv4_first(addresses):
         reason = refusal_reason(address, private_allowed=private_allowed)
         if reason is None:
             return Destination(host, port, str(address))
-        refused.append((str(address), reason))
-    return refused[0]
+        first_refused = first_refused or (str(address), reason)
+    assert first_refused is not None  # (a resolution gives at least one address)
+    return first_refused
 
 
 def _standard_ip(host: str) -> bool:

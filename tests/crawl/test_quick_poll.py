@@ -37,7 +37,7 @@ def _source_paths(catalogue: Path, outlet_id: str) -> list[str]:
 
 
 def _requests(newsroom: Newsroom, paths: list[str]) -> Counter[str]:
-    """How many times each of `paths` was requested (redirected twins included)."""
+    """How many times each of `paths` was requested."""
     wanted = set(paths)
     return Counter(a.path for a in newsroom.requests_for(OUTLET) if a.path in wanted)
 
